@@ -1,0 +1,71 @@
+import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString} from '../internal/assert.js';
+import type {QueueOverflowPolicy} from '../types.js';
+
+/** Options of `new EventBus(options)` and `getEventBus(options)`. */
+export interface EventBusOptions {
+	/** Events accepted and not yet dispatched, at most. @default 10_000 */
+	readonly maxQueueSize?: number;
+	/** What `publish` does when the queue is full. @default 'wait' */
+	readonly overflow?: QueueOverflowPolicy;
+	/** Accepted events kept for `history()` and `replay()`; 0 keeps none. @default 1_000 */
+	readonly historySize?: number;
+	/** The `source` of events published without one. @default 'topicbus' */
+	readonly source?: string;
+	/** Topic grammar limits. @default {maxSegments: 32, maxLength: 256, maxGlobstars: 4} */
+	readonly limits?: {readonly maxSegments?: number; readonly maxLength?: number; readonly maxGlobstars?: number};
+	/** Resolved routes kept for repeated topics (bounded; 0 disables the cache). @default 10_000 */
+	readonly routeCacheSize?: number;
+	/**
+	 * Carry the handled event across a handler's `await`s (AsyncLocalStorage), so that events published after an
+	 * `await` still inherit correlation. When false, only the synchronous part of a handler is tracked. @default true
+	 */
+	readonly asyncContext?: boolean;
+	/** Deep-freeze payloads on publish, so that no subscriber can change what another sees. @default true */
+	readonly freezePayloads?: boolean;
+	/** Payloads nested deeper than this are refused with `InvalidPayloadError` (checked while freezing). @default 64 */
+	readonly maxPayloadDepth?: number;
+	/** Events dispatched before the dispatcher yields to the event loop. @default 512 */
+	readonly dispatchBatchSize?: number;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedBusOptions {
+	readonly maxQueueSize: number;
+	readonly overflow: QueueOverflowPolicy;
+	readonly historySize: number;
+	readonly source: string;
+	readonly limits: EventBusOptions['limits'];
+	readonly routeCacheSize: number;
+	readonly asyncContext: boolean;
+	readonly freezePayloads: boolean;
+	readonly maxPayloadDepth: number;
+	readonly dispatchBatchSize: number;
+}
+
+/** Validates bus options (`TypeError` on a bad value) and fills in the defaults. */
+export function resolveBusOptions(options: EventBusOptions | undefined): ResolvedBusOptions {
+	assertOptionalObject('options', options);
+	const given = options ?? {};
+	assertInteger('options.maxQueueSize', given.maxQueueSize, 1);
+	assertOneOf('options.overflow', given.overflow, ['wait', 'reject', 'drop-oldest', 'drop-newest']);
+	assertInteger('options.historySize', given.historySize, 0);
+	assertOptionalString('options.source', given.source);
+	assertOptionalObject('options.limits', given.limits);
+	assertInteger('options.routeCacheSize', given.routeCacheSize, 0);
+	assertBoolean('options.asyncContext', given.asyncContext);
+	assertBoolean('options.freezePayloads', given.freezePayloads);
+	assertInteger('options.maxPayloadDepth', given.maxPayloadDepth, 1);
+	assertInteger('options.dispatchBatchSize', given.dispatchBatchSize, 1);
+	return {
+		maxQueueSize: given.maxQueueSize ?? 10_000,
+		overflow: given.overflow ?? 'wait',
+		historySize: given.historySize ?? 1000,
+		source: given.source ?? 'topicbus',
+		limits: given.limits,
+		routeCacheSize: given.routeCacheSize ?? 10_000,
+		asyncContext: given.asyncContext ?? true,
+		freezePayloads: given.freezePayloads ?? true,
+		maxPayloadDepth: given.maxPayloadDepth ?? 64,
+		dispatchBatchSize: given.dispatchBatchSize ?? 512,
+	};
+}

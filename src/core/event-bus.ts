@@ -1,0 +1,546 @@
+import {EventEmitter} from 'eventemitter3';
+import {AbortError, BatchValidationError, type BatchItemError, BusClosedError, EventDroppedError, QueueFullError, WaitTimeoutError} from '../errors.js';
+import {DeliveryTracker} from '../delivery/delivery-tracker.js';
+import {HandlerContext} from '../delivery/handler-context.js';
+import {IngressQueue} from '../delivery/ingress-queue.js';
+import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
+import {assertAbortSignal, assertFunction, assertInteger, assertOptionalFunction, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
+import {Router} from '../routing/router.js';
+import {compilePattern} from '../routing/topic.js';
+import type {
+	BatchItemOf,
+	Bus,
+	BusDiagnostics,
+	BusEvent,
+	BusMetrics,
+	DeadLetter,
+	DeliveryReport,
+	EventFor,
+	EventMap,
+	Handler,
+	HistoryQuery,
+	PublishOptions,
+	StopReport,
+	StreamOptions,
+	SubscribeOptions,
+	Subscription,
+	SubscriptionInfo,
+	TopicOf,
+	WaitForOptions,
+} from '../types.js';
+import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
+import {Clock} from './clock.js';
+import {createEnvelope, deepFreeze} from './envelope.js';
+import {EventIdGenerator} from './event-id.js';
+import {createEventStream} from './event-stream.js';
+import {History} from './history.js';
+import {validatePublishOptions} from './publish-options.js';
+import {resolveSubscriberSettings} from './subscribe-options.js';
+
+/** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
+export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
+
+/**
+ * An in-process event bus: publish events to topics, subscribe with patterns.
+ *
+ * `publish` validates the event and puts it in a bounded priority queue; a dispatcher hands queued events to the
+ * matching subscriptions in priority order. Each subscription has its own bounded buffer, concurrency, timeout and
+ * retry policy, so a slow or failing subscriber cannot hold up the others; an event that cannot be delivered is
+ * emitted as a `deadLetter` diagnostic. Handler errors never reach the publisher and never become unhandled
+ * rejections.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus<{'order.created': {id: string}}>();
+ * bus.subscribe('order.*', event => console.log(event.topic, event.payload.id));
+ * await bus.publish('order.created', {id: 'o-1'});
+ * await bus.drain();
+ * ```
+ */
+export class EventBus<Events extends EventMap = EventMap> implements Bus<Events> {
+	readonly #options: ResolvedBusOptions;
+	readonly #router: Router<Subscriber>;
+	readonly #subscribers = new Map<string, Subscriber>();
+	readonly #ingress: IngressQueue<BusEvent>;
+	readonly #history: History;
+	readonly #clock = new Clock();
+	readonly #ids = new EventIdGenerator();
+	readonly #context: HandlerContext;
+	readonly #diagnostics = new EventEmitter();
+	readonly #trackers = new Map<BusEvent, DeliveryTracker>();
+	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
+	#published = 0;
+	#rejected = 0;
+	#seq = 0;
+	#state: BusState = 'running';
+	#idleWaiters: (() => void)[] = [];
+	#stopping: Promise<StopReport> | undefined;
+	#closing: Promise<StopReport> | undefined;
+	readonly #host: SubscriberHost;
+
+	/** @throws {TypeError} when an option has the wrong type or range. */
+	constructor(options?: EventBusOptions) {
+		this.#options = resolveBusOptions(options);
+		this.#router = new Router<Subscriber>({
+			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
+			cacheSize: this.#options.routeCacheSize,
+		});
+		this.#history = new History(this.#options.historySize);
+		this.#context = new HandlerContext(this.#options.asyncContext);
+		this.#ingress = new IngressQueue<BusEvent>({
+			capacity: this.#options.maxQueueSize,
+			overflow: this.#options.overflow,
+			batchSize: this.#options.dispatchBatchSize,
+			accept: this.#accept,
+			dispatch: this.#dispatch,
+			drop: event => this.#dropUndispatched(event, 'queue-overflow', `the queue is full (maxQueueSize ${this.#options.maxQueueSize})`),
+			idle: () => this.#checkIdle(),
+			fault: error => this.#warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
+			detach: fn => this.#context.detached(fn),
+		});
+		this.#host = {
+			stats: this.#stats,
+			context: this.#context,
+			freeze: event => this.#freezeTransformed(event),
+			deadLetter: letter => this.#emit('deadLetter', letter),
+			retrying: notice => this.#emit('retry', notice),
+			settled: () => this.#checkIdle(),
+			expire: subscriber => this.#remove(subscriber),
+			random: Math.random,
+		};
+	}
+
+	/** `running` until `stop()` or `close()`. */
+	get state(): BusState {
+		return this.#state;
+	}
+
+	/**
+	 * Publishes an event. Resolves with the frozen envelope once the event is accepted (validated and queued), not
+	 * when it is delivered; with `awaitDelivery: true`, resolves with a {@link DeliveryReport} once every matching
+	 * subscription has handled it (handler errors are reported there, never thrown at the publisher).
+	 *
+	 * When the queue is full the bus's `overflow` policy applies: `wait` (default) resolves once there is space,
+	 * `reject` rejects with `QueueFullError`, `drop-oldest`/`drop-newest` drop an event (counted, dead-lettered).
+	 * Called from a handler, the event inherits the handled event's `correlationId` and gets its id as `causationId`,
+	 * and is queued, never dispatched re-entrantly.
+	 *
+	 * Rejects with `InvalidTopicError` (bad or wildcard topic), `InvalidPayloadError` (nested too deep),
+	 * `QueueFullError`, `BusClosedError` (after `stop()`/`close()`), or `TypeError` (bad options).
+	 */
+	publish<Topic extends TopicOf<Events>>(
+		topic: Topic,
+		payload: Events[Topic],
+		options: PublishOptions & {readonly awaitDelivery: true},
+	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
+	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
+		let event: BusEvent;
+		try {
+			this.#assertAccepting('publish');
+			event = this.#createEvent(topic, payload, options);
+		} catch (error) {
+			this.#rejected++;
+			return Promise.reject(error);
+		}
+		let report: Promise<DeliveryReport> | undefined;
+		if (options?.awaitDelivery === true) {
+			report = new Promise(resolve => {
+				this.#trackers.set(event, new DeliveryTracker(resolve));
+			});
+		}
+		const offered = this.#ingress.offer(event);
+		if (offered === 'full') {
+			this.#trackers.delete(event);
+			this.#rejected++;
+			return Promise.reject(new QueueFullError(topic, this.#options.maxQueueSize));
+		}
+		if (offered === 'queued' || offered === 'dropped') return report ?? Promise.resolve(event);
+		return offered.then<BusEvent | DeliveryReport>(
+			() => report ?? event,
+			(error: unknown) => {
+				this.#trackers.delete(event);
+				this.#rejected++;
+				throw error;
+			},
+		);
+	}
+
+	/**
+	 * Publishes several events, all or nothing: every item is validated first, and if any is invalid nothing is
+	 * queued and the promise rejects with `BatchValidationError` listing each bad item. With the `reject` policy a
+	 * batch larger than the free space rejects with `QueueFullError`, again with nothing queued. Resolves with the
+	 * envelopes, in order, once all are accepted.
+	 */
+	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		if (!Array.isArray(items)) fail('items', 'an array', items);
+		this.#assertAccepting('publishBatch');
+		const events: BusEvent[] = [];
+		const errors: BatchItemError[] = [];
+		for (const [index, item] of items.entries()) {
+			try {
+				assertPlainObject(`items[${index}]`, item);
+				events.push(this.#createEvent(item.topic as string, item.payload, item.options as PublishOptions | undefined));
+			} catch (error) {
+				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
+			}
+		}
+		if (errors.length > 0) {
+			this.#rejected += items.length;
+			throw new BatchValidationError(errors);
+		}
+		if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
+			this.#rejected += items.length;
+			throw new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
+		}
+		for (const event of events) {
+			const offered = this.#ingress.offer(event);
+			if (typeof offered === 'object') await offered;
+		}
+		return events;
+	}
+
+	/**
+	 * Subscribes `handler` to every topic `pattern` matches (`*` one segment, `**` zero or more). Returns a handle to
+	 * unsubscribe, enable or disable it (also `using`-disposable). The subscription sees events dispatched from now on.
+	 *
+	 * @throws {InvalidTopicError} when the pattern is invalid.
+	 * @throws {BusClosedError} once the bus is closed.
+	 * @throws {TypeError} when the handler or an option is invalid.
+	 */
+	subscribe<Pattern extends string>(
+		pattern: Pattern,
+		handler: Handler<EventFor<Events, Pattern>>,
+		options?: SubscribeOptions<EventFor<Events, Pattern>>,
+	): Subscription {
+		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
+		const settings = resolveSubscriberSettings(++this.#seq, pattern, handler, options as SubscribeOptions<never> | undefined);
+		const subscriber = new Subscriber(settings, this.#host);
+		const handle = this.#createHandle(subscriber);
+		const signal = options?.signal;
+		if (signal?.aborted === true) {
+			subscriber.isActive = false;
+			return handle;
+		}
+		this.#router.add(pattern, subscriber);
+		this.#subscribers.set(settings.id, subscriber);
+		signal?.addEventListener('abort', () => this.#remove(subscriber), {once: true});
+		return handle;
+	}
+
+	/** Removes the subscription with this id; false when there is none. */
+	unsubscribe(id: string): boolean {
+		const subscriber = this.#subscribers.get(id);
+		if (subscriber === undefined) return false;
+		this.#remove(subscriber);
+		return true;
+	}
+
+	/** Removes every subscription made with exactly this pattern; returns how many. */
+	unsubscribePattern(pattern: string): number {
+		let count = 0;
+		for (const subscriber of [...this.#subscribers.values()]) {
+			if (subscriber.settings.pattern === pattern) {
+				this.#remove(subscriber);
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** The active subscriptions, in subscription order. */
+	subscriptions(): SubscriptionInfo[] {
+		return [...this.#subscribers.values()].map(({settings, isEnabled, pending, running}) => ({
+			id: settings.id,
+			name: settings.name,
+			pattern: settings.pattern,
+			priority: settings.priority,
+			isEnabled,
+			concurrency: settings.concurrency,
+			pending,
+			inFlight: running,
+		}));
+	}
+
+	/**
+	 * Resolves with the next event matching `pattern` (and `filter`) dispatched after the call. Rejects with
+	 * `WaitTimeoutError` after `timeoutMs`, with `AbortError` when `signal` aborts, and with `InvalidTopicError` for a
+	 * bad pattern. Its temporary subscription is removed in every case.
+	 */
+	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
+		return new Promise((resolve, reject) => {
+			assertOptionalObject('options', options);
+			assertInteger('options.timeoutMs', options?.timeoutMs, 1);
+			assertOptionalFunction('options.filter', options?.filter);
+			assertAbortSignal('options.signal', options?.signal);
+			const signal = options?.signal;
+			if (signal?.aborted === true) {
+				reject(new AbortError('waitFor', signal.reason));
+				return;
+			}
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const settle = (): void => {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+				subscription.unsubscribe();
+			};
+			const onAbort = (): void => {
+				settle();
+				reject(new AbortError('waitFor', signal?.reason));
+			};
+			const subscription = this.subscribe(
+				pattern,
+				event => {
+					settle();
+					resolve(event);
+				},
+				{once: true, name: `waitFor(${pattern})`, ...(options?.filter === undefined ? {} : {filter: options.filter})},
+			);
+			signal?.addEventListener('abort', onAbort, {once: true});
+			if (options?.timeoutMs !== undefined) {
+				const {timeoutMs} = options;
+				timer = setTimeout(() => {
+					settle();
+					reject(new WaitTimeoutError(pattern, timeoutMs));
+				}, timeoutMs);
+			}
+		});
+	}
+
+	/**
+	 * An async iterator over the events matching `pattern`, with a bounded buffer (`bufferSize`, default 1,000;
+	 * beyond it the `overflow` policy drops and dead-letters events). Breaking out of the loop unsubscribes.
+	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
+	 */
+	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
+		return createEventStream((streamPattern, handler, subscribeOptions) => this.subscribe(streamPattern, handler as never, subscribeOptions as never), pattern, options);
+	}
+
+	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
+	history(query?: HistoryQuery): BusEvent[] {
+		assertOptionalObject('query', query);
+		const given = query ?? {};
+		assertInteger('query.limit', given.limit, 0);
+		return this.#history.query({
+			matches: given.pattern === undefined ? undefined : compilePattern(given.pattern, this.#router.limits),
+			since: given.since,
+			until: given.until,
+			correlationId: given.correlationId,
+			limit: given.limit,
+		});
+	}
+
+	/**
+	 * Re-delivers past events from the history to one handler, oldest first, awaiting each. Resolves with the number
+	 * of events replayed; rejects with the handler's error, if it throws, and stops there.
+	 */
+	async replay<Pattern extends string>(pattern: Pattern, handler: Handler<EventFor<Events, Pattern>>, query?: Omit<HistoryQuery, 'pattern'>): Promise<number> {
+		assertFunction('handler', handler);
+		const events = this.history({...query, pattern});
+		for (const event of events) await this.#context.run(event, handler);
+		return events.length;
+	}
+
+	/** Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry. */
+	drain(): Promise<void> {
+		if (this.#isIdle()) return Promise.resolve();
+		return new Promise(resolve => {
+			this.#idleWaiters.push(resolve);
+		});
+	}
+
+	/**
+	 * Stops accepting events (`publish` then rejects with `BusClosedError`; producers waiting for space are rejected
+	 * too), delivers everything already accepted, and resolves with a report. With `timeoutMs`, whatever is still
+	 * queued or buffered at the timeout is dead-lettered with reason `shutdown` and counted in `abandoned`; handlers
+	 * already running are not interrupted. Idempotent.
+	 */
+	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		assertOptionalObject('options', options);
+		assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+		this.#stopping ??= this.#stop(options?.timeoutMs);
+		return this.#stopping;
+	}
+
+	/** `stop()`, then releases the bus: subscriptions are removed and `subscribe` throws `BusClosedError`. Idempotent. */
+	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		this.#closing ??= this.stop(options).then(report => {
+			this.#state = 'closed';
+			for (const subscriber of [...this.#subscribers.values()]) this.#remove(subscriber);
+			this.#emit('closed', report);
+			return report;
+		});
+		return this.#closing;
+	}
+
+	/** The bus's counters and gauges, as of now. */
+	getMetrics(): BusMetrics {
+		const stats = this.#stats;
+		return {
+			published: this.#published,
+			delivered: stats.delivered,
+			failed: stats.failed,
+			retried: stats.retried,
+			dropped: stats.dropped,
+			deadLettered: stats.deadLettered,
+			rejected: this.#rejected,
+			queueSize: this.#ingress.size,
+			inFlight: stats.inFlight,
+			waitingProducers: this.#ingress.waiting,
+			subscriptions: this.#subscribers.size,
+		};
+	}
+
+	/** Listens to the bus's own diagnostics (`deadLetter`, `retry`, `warning`, `drained`, `stopped`, `closed`). Returns a function that stops listening. */
+	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
+		assertFunction('listener', listener);
+		this.#diagnostics.on(name, listener);
+		return () => {
+			this.#diagnostics.off(name, listener);
+		};
+	}
+
+	#createEvent(topic: string, payload: unknown, options: PublishOptions | undefined): BusEvent {
+		this.#router.validateTopic(topic);
+		if (options !== undefined) validatePublishOptions(options);
+		if (this.#options.freezePayloads) deepFreeze(topic, payload, this.#options.maxPayloadDepth);
+		const timestamp = this.#clock.now();
+		const id = options?.id ?? this.#ids.next(timestamp);
+		const parent = this.#context.current();
+		return createEnvelope({
+			id,
+			topic,
+			payload,
+			timestamp,
+			source: options?.source ?? this.#options.source,
+			correlationId: options?.correlationId ?? parent?.correlationId ?? id,
+			causationId: options?.causationId ?? parent?.id,
+			priority: options?.priority ?? 0,
+			metadata: options?.metadata,
+		});
+	}
+
+	readonly #accept = (event: BusEvent): void => {
+		this.#published++;
+		this.#history.record(event);
+	};
+
+	readonly #dispatch = (event: BusEvent): void => {
+		const tracker = this.#trackers.size === 0 ? undefined : this.#takeTracker(event);
+		// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
+		const route = this.#router.route(event.topic);
+		tracker?.dispatched(event, route.length);
+		for (const subscriber of route) subscriber.deliver(event, tracker);
+	};
+
+	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
+		const tracker = this.#trackers.get(event);
+		if (tracker !== undefined) this.#trackers.delete(event);
+		return tracker;
+	}
+
+	#dropUndispatched(event: BusEvent, reason: 'queue-overflow' | 'shutdown', detail: string): void {
+		this.#stats.dropped++;
+		this.#stats.deadLettered++;
+		const error = new EventDroppedError(event.id, reason, detail);
+		this.#emit('deadLetter', {event, error, reason, subscription: undefined, attempts: 0, failedAt: Date.now()});
+		this.#takeTracker(event)?.droppedBeforeDispatch(event);
+	}
+
+	#freezeTransformed(event: BusEvent): BusEvent {
+		if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') fail('transform() result', 'an event envelope', event);
+		if (this.#options.freezePayloads) deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth);
+		return Object.isFrozen(event) ? event : Object.freeze({...event});
+	}
+
+	#remove(subscriber: Subscriber): void {
+		subscriber.isActive = false;
+		if (this.#subscribers.delete(subscriber.settings.id)) this.#router.remove(subscriber.settings.pattern, subscriber);
+	}
+
+	#createHandle(subscriber: Subscriber): Subscription {
+		const {id, pattern, name} = subscriber.settings;
+		const unsubscribe = (): void => this.#remove(subscriber);
+		return Object.freeze({
+			id,
+			pattern,
+			name,
+			get isActive() {
+				return subscriber.isActive;
+			},
+			get isEnabled() {
+				return subscriber.isEnabled;
+			},
+			unsubscribe,
+			enable() {
+				subscriber.isEnabled = true;
+			},
+			disable() {
+				subscriber.isEnabled = false;
+			},
+			[Symbol.dispose]: unsubscribe,
+		});
+	}
+
+	#assertAccepting(operation: string): void {
+		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
+	}
+
+	#isIdle(): boolean {
+		return this.#ingress.size === 0 && !this.#ingress.isBusy && this.#stats.inFlight === 0;
+	}
+
+	#checkIdle(): void {
+		if (!this.#isIdle()) return;
+		if (this.#idleWaiters.length > 0) {
+			const waiters = this.#idleWaiters;
+			this.#idleWaiters = [];
+			for (const resolve of waiters) resolve();
+		}
+		if (this.#diagnostics.listenerCount('drained') > 0) this.#emit('drained');
+	}
+
+	async #stop(timeoutMs: number | undefined): Promise<StopReport> {
+		this.#state = 'stopping';
+		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
+		let isDrained = true;
+		if (timeoutMs === undefined) {
+			await this.drain();
+		} else {
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			isDrained = await Promise.race([
+				this.drain().then(() => true),
+				new Promise<boolean>(resolve => {
+					timer = setTimeout(() => resolve(false), timeoutMs);
+				}),
+			]);
+			clearTimeout(timer);
+		}
+		let abandoned = 0;
+		if (!isDrained) {
+			for (const event of this.#ingress.takeAll()) {
+				this.#dropUndispatched(event, 'shutdown', 'the bus stopped before it was dispatched');
+				abandoned++;
+			}
+			for (const subscriber of this.#subscribers.values()) abandoned += subscriber.abandonPending();
+		}
+		this.#state = 'stopped';
+		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
+		this.#emit('stopped', report);
+		return report;
+	}
+
+	#warn(code: string, message: string, error?: unknown): void {
+		this.#emit('warning', {code, message, error});
+	}
+
+	/** Emits a diagnostic. A throwing listener is reported as a warning, never thrown into the dispatcher. */
+	#emit<Name extends keyof BusDiagnostics>(name: Name, ...args: Parameters<BusDiagnostics[Name]>): void {
+		try {
+			this.#diagnostics.emit(name, ...args);
+		} catch (error) {
+			if (name === 'warning') return; // A warning listener that throws has nowhere left to report to.
+			this.#warn('ERR_LISTENER_FAILED', `A \`${name}\` listener threw`, error);
+		}
+	}
+}

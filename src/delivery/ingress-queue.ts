@@ -1,0 +1,169 @@
+import {setImmediate as yieldToEventLoop} from 'node:timers';
+import PQueue from 'p-queue';
+import type {QueueOverflowPolicy} from '../types.js';
+import {PriorityBuffer} from './priority-buffer.js';
+
+/** What the ingress queue calls back into; the bus provides it. */
+export interface IngressQueueOptions<T> {
+	readonly capacity: number;
+	readonly overflow: QueueOverflowPolicy;
+	/** Items dispatched before the dispatcher yields to the event loop. */
+	readonly batchSize: number;
+	/** An item entered the queue (at once, or when a waiting producer got a slot). */
+	readonly accept: (item: T) => void;
+	/** Hands one item to the subscribers. Must not throw. */
+	readonly dispatch: (item: T) => void;
+	/** An item was dropped by `drop-oldest` or `drop-newest`. */
+	readonly drop: (item: T) => void;
+	/** The dispatcher ran out of items. */
+	readonly idle: () => void;
+	/** The dispatcher itself failed (a bug, since `dispatch` must not throw); reported, never thrown. */
+	readonly fault: (error: unknown) => void;
+	/** Runs the dispatcher outside the caller's async context. */
+	readonly detach: (fn: () => void) => void;
+}
+
+/** The result of {@link IngressQueue.offer}. */
+export type OfferResult = 'queued' | 'dropped' | 'full' | Promise<void>;
+
+interface Waiter<T> {
+	readonly item: T;
+	readonly resolve: () => void;
+	readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The bounded ingress queue: accepted items wait here, highest priority first, until the dispatcher hands them to
+ * the subscribers. p-queue runs the dispatcher, one task per busy period rather than one per item, which keeps
+ * dispatch strictly sequential (never re-entrant: an item offered from a handler waits its turn) without paying for
+ * a task, a closure and a promise on every event.
+ *
+ * The bound is on items, and it holds however many producers wait: a freed slot goes straight to the oldest waiting
+ * producer's item, so no producer can overtake the waiters, and none wakes up to find the slot taken.
+ */
+export class IngressQueue<T extends {readonly priority: number}> {
+	readonly #options: IngressQueueOptions<T>;
+	readonly #buffer = new PriorityBuffer<T>();
+	readonly #waiters: Waiter<T>[] = [];
+	#waiterHead = 0;
+	readonly #scheduler = new PQueue({concurrency: 1});
+	#isScheduled = false;
+
+	constructor(options: IngressQueueOptions<T>) {
+		this.#options = options;
+	}
+
+	/** Items accepted and not yet dispatched. Never above `capacity`. */
+	get size(): number {
+		return this.#buffer.length;
+	}
+
+	/** Producers waiting for space (`wait` policy). */
+	get waiting(): number {
+		return this.#waiters.length - this.#waiterHead;
+	}
+
+	/** True while the dispatcher is scheduled or running. */
+	get isBusy(): boolean {
+		return this.#isScheduled;
+	}
+
+	/**
+	 * Accepts `item` if there is space. When full, per the policy: `wait` returns a promise that resolves once the item
+	 * is queued; `reject` returns 'full' (nothing queued); `drop-newest` returns 'dropped' (the item was dropped);
+	 * `drop-oldest` drops the oldest item of the lowest priority and queues this one.
+	 */
+	offer(item: T): OfferResult {
+		if (this.#buffer.length < this.#options.capacity && this.waiting === 0) {
+			this.#enqueue(item);
+			return 'queued';
+		}
+		switch (this.#options.overflow) {
+			case 'wait': {
+				return new Promise<void>((resolve, reject) => {
+					this.#waiters.push({item, resolve, reject});
+				});
+			}
+			case 'reject': {
+				return 'full';
+			}
+			case 'drop-newest': {
+				this.#options.drop(item);
+				return 'dropped';
+			}
+			case 'drop-oldest': {
+				const oldest = this.#buffer.shiftLowest();
+				this.#enqueue(item);
+				if (oldest !== undefined) this.#options.drop(oldest);
+				return 'queued';
+			}
+		}
+	}
+
+	/** Rejects every waiting producer with `error`; their items were never accepted. */
+	rejectWaiters(error: unknown): void {
+		while (this.waiting > 0) this.#nextWaiter()!.reject(error);
+	}
+
+	/** Removes and returns every item not yet dispatched (for a shutdown that timed out). */
+	takeAll(): T[] {
+		return this.#buffer.clear();
+	}
+
+	#enqueue(item: T): void {
+		this.#buffer.push(item);
+		this.#options.accept(item);
+		if (!this.#isScheduled) {
+			this.#isScheduled = true;
+			// A microtask, so that publish() returns before any handler runs and a synchronous burst becomes one batch.
+			queueMicrotask(this.#schedule);
+		}
+	}
+
+	readonly #schedule = (): void => {
+		this.#options.detach(() => {
+			this.#scheduler.add(this.#run).catch(this.#options.fault);
+		});
+	};
+
+	readonly #run = async (): Promise<void> => {
+		const {dispatch, batchSize} = this.#options;
+		const buffer = this.#buffer;
+		try {
+			for (;;) {
+				for (let count = 0; count < batchSize && buffer.length > 0; count++) {
+					const item = buffer.shift()!;
+					if (this.waiting > 0) this.#admitWaiter();
+					dispatch(item);
+				}
+				if (buffer.length === 0) break;
+				// Let timers and I/O run between batches; the node:timers import is immune to fake timers in tests.
+				await new Promise<void>(resolve => {
+					yieldToEventLoop(resolve);
+				});
+			}
+		} finally {
+			this.#isScheduled = false;
+			this.#options.idle();
+		}
+	};
+
+	#admitWaiter(): void {
+		const waiter = this.#nextWaiter()!;
+		this.#buffer.push(waiter.item);
+		this.#options.accept(waiter.item);
+		waiter.resolve();
+	}
+
+	#nextWaiter(): Waiter<T> | undefined {
+		const waiter = this.#waiters[this.#waiterHead];
+		if (waiter === undefined) return undefined;
+		this.#waiters[this.#waiterHead++] = undefined as never;
+		// Compact now and then instead of an O(n) Array#shift per wake-up.
+		if (this.#waiterHead > 1024 && this.#waiterHead * 2 > this.#waiters.length) {
+			this.#waiters.splice(0, this.#waiterHead);
+			this.#waiterHead = 0;
+		}
+		return waiter;
+	}
+}

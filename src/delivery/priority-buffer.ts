@@ -1,0 +1,68 @@
+import {Deque} from './deque.js';
+
+interface Level<T> {
+	readonly priority: number;
+	readonly items: Deque<T>;
+}
+
+/**
+ * FIFO queues per priority level: `shift()` takes the oldest item of the highest level. Levels are kept sorted,
+ * and the common case (one level, priority 0) never touches more than one deque.
+ */
+export class PriorityBuffer<T extends {readonly priority: number}> {
+	// Sorted by priority, highest first. Few distinct levels exist in practice, so a sorted array beats a heap.
+	readonly #levels: Level<T>[] = [];
+	#length = 0;
+
+	get length(): number {
+		return this.#length;
+	}
+
+	push(item: T): void {
+		this.#level(item.priority).items.push(item);
+		this.#length++;
+	}
+
+	/** Removes the oldest item of the highest priority; `undefined` when empty. */
+	shift(): T | undefined {
+		for (const level of this.#levels) {
+			if (level.items.length > 0) {
+				this.#length--;
+				return level.items.shift();
+			}
+		}
+		return undefined;
+	}
+
+	/** Removes the oldest item of the lowest priority (the one `drop-oldest` sacrifices). */
+	shiftLowest(): T | undefined {
+		for (let index = this.#levels.length - 1; index >= 0; index--) {
+			const level = this.#levels[index]!;
+			if (level.items.length > 0) {
+				this.#length--;
+				return level.items.shift();
+			}
+		}
+		return undefined;
+	}
+
+	/** Removes everything, highest priority first. */
+	clear(): T[] {
+		const items: T[] = [];
+		for (const level of this.#levels) items.push(...level.items.clear());
+		this.#length = 0;
+		return items;
+	}
+
+	#level(priority: number): Level<T> {
+		const levels = this.#levels;
+		if (levels.length === 1 && levels[0]!.priority === priority) return levels[0]!;
+		let index = 0;
+		while (index < levels.length && levels[index]!.priority > priority) index++;
+		const found = levels[index];
+		if (found?.priority === priority) return found;
+		const level = {priority, items: new Deque<T>()};
+		levels.splice(index, 0, level);
+		return level;
+	}
+}

@@ -1,0 +1,260 @@
+import {EventDroppedError, FilterError, HandlerTimeoutError} from '../errors.js';
+import type {BusEvent, DeadLetter, RetryNotice, SubscriberOverflowPolicy} from '../types.js';
+import {backoffDelay, type RetryPolicy} from './backoff.js';
+import type {DeliveryTracker} from './delivery-tracker.js';
+import {Deque} from './deque.js';
+import type {HandlerContext} from './handler-context.js';
+
+/** Counters shared by every subscriber of one bus; plain fields, because they are bumped on the hot path. */
+export interface DeliveryStats {
+	delivered: number;
+	failed: number;
+	retried: number;
+	dropped: number;
+	deadLettered: number;
+	/** Deliveries accepted by a subscriber (waiting in its buffer or running) and not yet finished. */
+	inFlight: number;
+}
+
+/** What a subscriber needs from its bus, kept narrow so that delivery never depends on the bus class. */
+export interface SubscriberHost {
+	readonly stats: DeliveryStats;
+	readonly context: HandlerContext;
+	/** Freezes an envelope a `transform` returned. */
+	freeze(event: BusEvent): BusEvent;
+	deadLetter(letter: DeadLetter): void;
+	retrying(notice: RetryNotice): void;
+	/** A delivery finished outside the dispatch loop: the bus checks whether it is now idle. */
+	settled(): void;
+	/** The subscription ended by itself (`once` fired, its signal aborted): remove it from routing. */
+	expire(subscriber: Subscriber): void;
+	random(): number;
+}
+
+/** A subscription's validated settings. */
+export interface SubscriberSettings {
+	readonly id: string;
+	readonly seq: number;
+	readonly pattern: string;
+	readonly name: string;
+	readonly handler: (event: never) => unknown;
+	readonly priority: number;
+	readonly filter: ((event: never) => boolean) | undefined;
+	readonly transform: ((event: never) => unknown) | undefined;
+	readonly isOnce: boolean;
+	readonly concurrency: number;
+	readonly timeoutMs: number | undefined;
+	readonly retry: RetryPolicy;
+	readonly maxPending: number;
+	readonly overflow: SubscriberOverflowPolicy;
+}
+
+interface PendingDelivery {
+	readonly event: BusEvent;
+	readonly tracker: DeliveryTracker | undefined;
+}
+
+/**
+ * The delivery side of one subscription: a bounded buffer of pending events, at most `concurrency` handler calls
+ * at once, timeouts, retries with backoff, and dead letters. With concurrency 1 events are handled strictly in the
+ * order they were dispatched, retries included (a retried event holds back the ones behind it).
+ */
+export class Subscriber {
+	readonly settings: SubscriberSettings;
+	readonly priority: number;
+	readonly seq: number;
+	isActive = true;
+	isEnabled = true;
+	readonly #host: SubscriberHost;
+	readonly #pending = new Deque<PendingDelivery>();
+	#running = 0;
+	#isPumping = false;
+
+	constructor(settings: SubscriberSettings, host: SubscriberHost) {
+		this.settings = settings;
+		this.priority = settings.priority;
+		this.seq = settings.seq;
+		this.#host = host;
+	}
+
+	get pending(): number {
+		return this.#pending.length;
+	}
+
+	get running(): number {
+		return this.#running;
+	}
+
+	/**
+	 * Takes one dispatched event: skipped when inactive, disabled or filtered out; otherwise handled now when a
+	 * slot is free, else buffered (the overflow policy applies when the buffer is full).
+	 */
+	deliver(event: BusEvent, tracker: DeliveryTracker | undefined): void {
+		if (!this.isActive || !this.isEnabled) {
+			tracker?.skipped();
+			return;
+		}
+		const {filter, transform} = this.settings;
+		if (filter !== undefined || transform !== undefined) {
+			const prepared = this.#prepare(event, tracker);
+			if (prepared === undefined) return;
+			event = prepared;
+		}
+		if (this.settings.isOnce) {
+			this.isActive = false;
+			this.#host.expire(this);
+		}
+		this.#host.stats.inFlight++;
+		if (this.#running < this.settings.concurrency && this.#pending.length === 0) {
+			this.#attempt(event, tracker, 1);
+			return;
+		}
+		if (this.#pending.length >= this.settings.maxPending) {
+			// With maxPending 0 there is no older event to give up, so drop-oldest drops this one too.
+			const dropNewest = this.settings.overflow === 'drop-newest' || this.#pending.length === 0;
+			const dropped = dropNewest ? {event, tracker} : this.#pending.shift()!;
+			if (!dropNewest) this.#pending.push({event, tracker});
+			this.#drop(dropped, 'subscriber-overflow', `the buffer of subscription ${this.settings.name} is full (maxPending ${this.settings.maxPending})`);
+			return;
+		}
+		this.#pending.push({event, tracker});
+	}
+
+	/** Dead-letters every event still waiting in the buffer (shutdown timed out); returns how many. */
+	abandonPending(): number {
+		const abandoned = this.#pending.clear();
+		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
+		return abandoned.length;
+	}
+
+	/** Runs the filter and transform; `undefined` means the event does not go on to the handler. */
+	#prepare(event: BusEvent, tracker: DeliveryTracker | undefined): BusEvent | undefined {
+		const {filter, transform} = this.settings;
+		let stage: 'filter' | 'transform' = 'filter';
+		try {
+			if (filter !== undefined && !filter(event as never)) {
+				tracker?.skipped();
+				return undefined;
+			}
+			stage = 'transform';
+			return transform === undefined ? event : this.#host.freeze(transform(event as never) as BusEvent);
+		} catch (error) {
+			// A filter or transform is deterministic: retrying it would fail the same way, so it is dead-lettered now.
+			const failure = new FilterError(this.settings.id, stage, error);
+			this.#host.stats.failed++;
+			this.#deadLetter(event, failure, 'filter-failed', 0);
+			tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error: failure, attempts: 0});
+			return undefined;
+		}
+	}
+
+	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
+		this.#running++;
+		let result: unknown;
+		try {
+			result = this.#host.context.run(event, this.settings.handler);
+		} catch (error) {
+			this.#failed(event, tracker, attempt, error);
+			return;
+		}
+		if (!isThenable(result)) {
+			this.#succeeded(tracker);
+			return;
+		}
+		// Promise.resolve turns a foreign thenable whose `then` throws into a rejection instead of a crash here.
+		const promise = result instanceof Promise ? result : Promise.resolve(result);
+		const {timeoutMs} = this.settings;
+		const settled = timeoutMs === undefined ? promise : withTimeout(promise, timeoutMs, this.settings.id);
+		settled.then(
+			() => {
+				this.#succeeded(tracker);
+				this.#host.settled();
+			},
+			(error: unknown) => {
+				this.#failed(event, tracker, attempt, error);
+				this.#host.settled();
+			},
+		);
+	}
+
+	#succeeded(tracker: DeliveryTracker | undefined): void {
+		this.#running--;
+		const {stats} = this.#host;
+		stats.delivered++;
+		stats.inFlight--;
+		tracker?.succeeded();
+		if (this.#pending.length > 0) this.#pump();
+	}
+
+	#failed(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, error: unknown): void {
+		const {stats} = this.#host;
+		stats.failed++;
+		if (attempt < this.settings.retry.attempts) {
+			// The slot stays taken while waiting, so that later events cannot overtake the one being retried.
+			const delayMs = backoffDelay(this.settings.retry, attempt, () => this.#host.random());
+			stats.retried++;
+			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
+			setTimeout(() => {
+				this.#running--;
+				this.#attempt(event, tracker, attempt + 1);
+				this.#host.settled();
+			}, delayMs);
+			return;
+		}
+		this.#running--;
+		stats.inFlight--;
+		this.#deadLetter(event, error, 'handler-failed', attempt);
+		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});
+		if (this.#pending.length > 0) this.#pump();
+	}
+
+	/** Starts buffered events while slots are free; a loop, not recursion, so a long buffer cannot overflow the stack. */
+	#pump(): void {
+		if (this.#isPumping) return;
+		this.#isPumping = true;
+		try {
+			while (this.#running < this.settings.concurrency && this.#pending.length > 0) {
+				const {event, tracker} = this.#pending.shift()!;
+				this.#attempt(event, tracker, 1);
+			}
+		} finally {
+			this.#isPumping = false;
+		}
+	}
+
+	#drop(delivery: PendingDelivery, reason: 'subscriber-overflow' | 'shutdown', detail: string): void {
+		const {stats} = this.#host;
+		stats.inFlight--;
+		stats.dropped++;
+		this.#deadLetter(delivery.event, new EventDroppedError(delivery.event.id, reason, detail), reason, 0);
+		delivery.tracker?.dropped();
+	}
+
+	#deadLetter(event: BusEvent, error: unknown, reason: DeadLetter['reason'], attempts: number): void {
+		this.#host.stats.deadLettered++;
+		const {id, name, pattern} = this.settings;
+		this.#host.deadLetter({event, error, reason, subscription: {id, name, pattern}, attempts, failedAt: Date.now()});
+	}
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
+}
+
+/** Settles like `promise`, or rejects with `HandlerTimeoutError` after `timeoutMs`, whichever comes first. */
+function withTimeout(promise: Promise<unknown>, timeoutMs: number, subscriptionId: string): Promise<unknown> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new HandlerTimeoutError(subscriptionId, timeoutMs)), timeoutMs);
+		// Both callbacks are attached, so a handler that rejects after its timeout is never an unhandled rejection.
+		promise.then(
+			value => {
+				clearTimeout(timer);
+				resolve(value);
+			},
+			(error: unknown) => {
+				clearTimeout(timer);
+				reject(error);
+			},
+		);
+	});
+}

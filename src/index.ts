@@ -1,0 +1,55 @@
+/**
+ * topicbus: an in-process event bus for Node.js.
+ * The public API, as one explicit list: values first, then types.
+ */
+export {EventBus, type BusState} from './core/event-bus.js';
+export {getEventBus, resetEventBus} from './core/singleton.js';
+export {
+	AbortError,
+	BatchValidationError,
+	BusClosedError,
+	ErrorCodes,
+	EventBusError,
+	EventDroppedError,
+	FilterError,
+	HandlerTimeoutError,
+	InvalidPayloadError,
+	InvalidTopicError,
+	QueueFullError,
+	SchemaRegistryError,
+	SchemaValidationError,
+	WaitTimeoutError,
+} from './errors.js';
+
+export type {EventBusOptions} from './core/bus-options.js';
+export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
+export type {MatchingTopics, TopicMatches} from './topic-types.js';
+export type {
+	BackoffOptions,
+	BatchItem,
+	BatchItemOf,
+	Bus,
+	BusDiagnostics,
+	BusEvent,
+	BusMetrics,
+	DeadLetter,
+	DeadLetterReason,
+	DeliveryFailure,
+	DeliveryReport,
+	EventFor,
+	EventMap,
+	Handler,
+	HistoryQuery,
+	PublishOptions,
+	QueueOverflowPolicy,
+	RetryNotice,
+	RetryOptions,
+	StopReport,
+	StreamOptions,
+	SubscribeOptions,
+	SubscriberOverflowPolicy,
+	Subscription,
+	SubscriptionInfo,
+	TopicOf,
+	WaitForOptions,
+} from './types.js';

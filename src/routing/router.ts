@@ -1,0 +1,164 @@
+/**
+ * The bus's routing table: a {@link TopicTrie} of subscriptions behind a bounded cache of routes per topic, so a
+ * publish to a recently seen topic costs one `Map` lookup whatever the number of subscriptions.
+ */
+import {InvalidTopicError} from '../errors.js';
+import {assertInteger, assertOptionalObject} from '../internal/assert.js';
+import {assertTopic, isReservedTopic, resolveTopicLimits, type TopicLimits} from './topic.js';
+import {TopicTrie} from './topic-trie.js';
+
+/** What the router orders: higher `priority` first, then lower `seq` (subscription order) first. */
+export interface Routable {
+	readonly priority: number;
+	readonly seq: number;
+}
+
+/** Options of {@link Router}. */
+export interface RouterOptions {
+	/**
+	 * Limits on topics and patterns; missing fields take `defaultTopicLimits`.
+	 * @default defaultTopicLimits
+	 */
+	readonly limits?: Partial<TopicLimits>;
+	/**
+	 * Most topics whose validation and route are cached; the oldest entry is evicted first. `0` disables the cache.
+	 * @default 10_000
+	 */
+	readonly cacheSize?: number;
+}
+
+interface CacheEntry<T> {
+	/** The router version `values` was computed at; `-1` when only the topic's validity is known. */
+	version: number;
+	values: readonly T[];
+}
+
+const noValues: readonly never[] = Object.freeze([]);
+
+/**
+ * Maps patterns to subscriptions and routes a topic to its subscriptions in delivery order.
+ *
+ * Contract: `route()` returns each matching value once, sorted by `priority` descending then `seq` ascending, as a
+ * frozen snapshot that later `add`/`remove` never change. Routes and validations are cached per topic in one
+ * bounded cache (`cacheSize` entries, oldest evicted first); `add`/`remove` invalidate every route in O(1) by
+ * bumping a version, and stale entries are recomputed when next used.
+ *
+ * @example
+ * const router = new Router<Subscription>();
+ * router.add('order.*', subscription);
+ * router.validateTopic('order.created'); // throws InvalidTopicError on a bad or `$` topic
+ * for (const target of router.route('order.created')) deliver(target);
+ */
+export class Router<T extends Routable> {
+	readonly #trie: TopicTrie<T>;
+	readonly #limits: TopicLimits;
+	readonly #cacheSize: number;
+	readonly #cache = new Map<string, CacheEntry<T>>();
+	#version = 0;
+
+	/** Throws a `TypeError` when an option is invalid (`cacheSize` must be an integer >= 0). */
+	constructor(options?: RouterOptions) {
+		assertOptionalObject('options', options);
+		assertInteger('options.cacheSize', options?.cacheSize, 0);
+		this.#limits = resolveTopicLimits(options?.limits);
+		this.#cacheSize = options?.cacheSize ?? 10_000;
+		this.#trie = new TopicTrie<T>(this.#limits);
+	}
+
+	/** The resolved limits on topics and patterns. */
+	get limits(): TopicLimits {
+		return this.#limits;
+	}
+
+	/** The number of (pattern, value) registrations. */
+	get size(): number {
+		return this.#trie.size;
+	}
+
+	/** The number of topics in the cache (at most `cacheSize`). */
+	get cachedTopics(): number {
+		return this.#cache.size;
+	}
+
+	/**
+	 * Routes `pattern` to `value`. Returns `false`, changing nothing, when the pair is already registered.
+	 *
+	 * Throws a `TypeError` when `pattern` is not a string and an `InvalidTopicError` when it is not a valid pattern.
+	 */
+	add(pattern: string, value: T): boolean {
+		const added = this.#trie.add(pattern, value);
+		if (added) this.#version++;
+		return added;
+	}
+
+	/**
+	 * Stops routing `pattern` to `value`. Returns `false` when the pair was not registered (an invalid pattern never
+	 * is). Throws a `TypeError` when `pattern` is not a string.
+	 */
+	remove(pattern: string, value: T): boolean {
+		const removed = this.#trie.remove(pattern, value);
+		if (removed) this.#version++;
+		return removed;
+	}
+
+	/**
+	 * The values whose patterns match `topic`, each once, by `priority` descending then `seq` ascending.
+	 *
+	 * The array is frozen and never changes afterwards, so callers may iterate it while values are added or
+	 * removed. `$`-topics are accepted here (the bus routes its own events); a pattern that does not start with a
+	 * literal never matches them. Throws a `TypeError` when `topic` is not a string and an `InvalidTopicError`
+	 * when it is not a valid topic.
+	 */
+	route(topic: string): readonly T[] {
+		const entry = this.#cache.get(topic);
+		if (entry !== undefined) {
+			if (entry.version !== this.#version) {
+				entry.values = this.#compute(topic);
+				entry.version = this.#version;
+			}
+			return entry.values;
+		}
+		assertTopic(topic, this.#limits, {allowReserved: true});
+		const values = this.#compute(topic);
+		this.#remember(topic, this.#version, values);
+		return values;
+	}
+
+	/**
+	 * Throws unless `topic` is a valid topic for a user to publish (as {@link assertTopic}, `$`-topics refused).
+	 *
+	 * A topic seen recently costs one cache lookup. Throws a `TypeError` when `topic` is not a string and an
+	 * `InvalidTopicError` (reason `reserved` for a `$`-topic) otherwise.
+	 */
+	validateTopic(topic: string): void {
+		if (this.#cache.has(topic)) {
+			// Entries exist only for valid topics, but `route()` also caches `$`-topics, which users may not publish.
+			if (isReservedTopic(topic)) throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
+			return;
+		}
+		assertTopic(topic, this.#limits);
+		this.#remember(topic, -1, noValues);
+	}
+
+	#compute(topic: string): readonly T[] {
+		const values = this.#trie.match(topic);
+		if (values.length === 0) return noValues;
+		if (values.length > 1) values.sort(byDeliveryOrder);
+		return Object.freeze(values);
+	}
+
+	#remember(topic: string, version: number, values: readonly T[]): void {
+		if (this.#cacheSize === 0) return;
+		if (this.#cache.size >= this.#cacheSize) {
+			// Map iteration order is insertion order, so the first key is the oldest entry.
+			const oldest = this.#cache.keys().next();
+			if (oldest.done !== true) this.#cache.delete(oldest.value);
+		}
+		this.#cache.set(topic, {version, values});
+	}
+}
+
+function byDeliveryOrder(a: Routable, b: Routable): number {
+	if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
+	return a.seq - b.seq;
+}

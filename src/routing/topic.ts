@@ -1,0 +1,286 @@
+/**
+ * The topic grammar (SPEC section 1): validation of published topics, parsing of subscription patterns, and a
+ * standalone matcher for one pattern. The trie in `topic-trie.ts` shares these parsed segments, so both matchers
+ * follow one grammar.
+ */
+import picomatch from 'picomatch';
+import {InvalidTopicError, type InvalidTopicReason} from '../errors.js';
+import {assertInteger, assertOptionalObject, assertString} from '../internal/assert.js';
+
+/** Limits that keep topics and patterns cheap to validate and match. Segments are always 1-64 characters. */
+export interface TopicLimits {
+	/**
+	 * Most segments in a topic or pattern.
+	 * @default 32
+	 */
+	readonly maxSegments: number;
+	/**
+	 * Most characters in a topic or pattern.
+	 * @default 256
+	 */
+	readonly maxLength: number;
+	/**
+	 * Most `**` segments in one pattern; each one multiplies the states a match may visit.
+	 * @default 4
+	 */
+	readonly maxGlobstars: number;
+}
+
+/** The limits used when none are given. */
+export const defaultTopicLimits: TopicLimits = Object.freeze({maxSegments: 32, maxLength: 256, maxGlobstars: 4});
+
+/** The longest segment, in characters (fixed by the grammar, not configurable). */
+export const maxSegmentLength = 64;
+
+/**
+ * Fills in `defaultTopicLimits` for missing fields and returns a frozen copy.
+ *
+ * Throws a `TypeError` when `limits` is not an object, or when `maxSegments` or `maxLength` is not an integer >= 1,
+ * or `maxGlobstars` not an integer >= 0.
+ */
+export function resolveTopicLimits(limits?: Partial<TopicLimits>): TopicLimits {
+	assertOptionalObject('limits', limits);
+	if (limits === undefined) return defaultTopicLimits;
+	assertInteger('limits.maxSegments', limits.maxSegments, 1);
+	assertInteger('limits.maxLength', limits.maxLength, 1);
+	assertInteger('limits.maxGlobstars', limits.maxGlobstars, 0);
+	return Object.freeze({
+		maxSegments: limits.maxSegments ?? defaultTopicLimits.maxSegments,
+		maxLength: limits.maxLength ?? defaultTopicLimits.maxLength,
+		maxGlobstars: limits.maxGlobstars ?? defaultTopicLimits.maxGlobstars,
+	});
+}
+
+/** One segment of a parsed pattern. `match` tests a single topic segment; `**` spans are handled by the matchers. */
+export type PatternSegment =
+	| {readonly kind: 'literal'; readonly text: string; readonly match: (segment: string) => boolean}
+	| {readonly kind: 'star'; readonly text: '*'; readonly match: (segment: string) => boolean}
+	| {readonly kind: 'globstar'; readonly text: '**'; readonly match: (segment: string) => boolean}
+	| {readonly kind: 'glob'; readonly text: string; readonly match: (segment: string) => boolean};
+
+/** Options of {@link assertTopic}. */
+export interface AssertTopicOptions {
+	/**
+	 * Accept `$`-topics (the bus's own, such as `$bus.dead-letter`). User publishes leave this off.
+	 * @default false
+	 */
+	readonly allowReserved?: boolean;
+}
+
+// The whole grammar of a valid topic in one regex, so the common case costs one test; reasons are found only on failure.
+const topicRegex = /^(?:\$[\w:-]{0,63}|[\w:-]{1,64})(?:\.[\w:-]{1,64})*$/;
+const literalRegex = /^[\w:-]+$/;
+const globRegex = /^[\w:\-*?{},[\]!]+$/;
+const wildcardRegex = /[*?[{]/;
+const globOptions: picomatch.PicomatchOptions = {dot: true, posix: true, strictBrackets: true, noextglob: true};
+
+/** True when `topic` is one of the bus's own topics: its first segment starts with `$`. */
+export function isReservedTopic(topic: string): boolean {
+	return topic.charCodeAt(0) === 36;
+}
+
+/**
+ * Throws unless `topic` is a valid topic to publish: no wildcards, within `limits`, and not a `$`-topic unless
+ * `allowReserved`.
+ *
+ * Throws a `TypeError` when `topic` is not a string and an `InvalidTopicError` (with `topic` and `reason`) when it
+ * breaks the grammar.
+ */
+export function assertTopic(topic: string, limits: TopicLimits, options?: AssertTopicOptions): void {
+	assertString('topic', topic);
+	if (topic.length <= limits.maxLength && topicRegex.test(topic) && countSegments(topic) <= limits.maxSegments) {
+		if (options?.allowReserved !== true && isReservedTopic(topic)) {
+			throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
+		}
+		return;
+	}
+	const segments = splitChecked(topic, limits);
+	segments.forEach((segment, index) => {
+		const body = index === 0 && segment.startsWith('$') ? segment.slice(1) : segment;
+		if (body === '' || literalRegex.test(body)) return;
+		if (globRegex.test(body) && wildcardRegex.test(body)) {
+			throw invalid(topic, 'wildcard-in-topic', `segment ${index + 1} (\`${segment}\`) has a wildcard; only patterns may`);
+		}
+		throw invalidCharacter(topic, index, segment, literalRegex);
+	});
+	// Unreachable while topicRegex and the checks above agree; kept so a drift fails loudly rather than silently.
+	throw invalid(topic, 'invalid-character', 'does not follow the topic grammar');
+}
+
+/**
+ * Parses and validates a subscription pattern into its segments, compiling each glob segment once.
+ *
+ * Throws a `TypeError` when `pattern` is not a string and an `InvalidTopicError` when it breaks the grammar:
+ * wildcards glued to text (`a**`), more `**` than `limits.maxGlobstars`, a glob picomatch cannot compile, ...
+ */
+export function parsePattern(pattern: string, limits: TopicLimits): readonly PatternSegment[] {
+	assertString('pattern', pattern);
+	const parsed = splitChecked(pattern, limits).map((segment, index) => parseSegment(pattern, segment, index));
+	const globstars = parsed.filter(segment => segment.kind === 'globstar').length;
+	if (globstars > limits.maxGlobstars) {
+		throw invalid(pattern, 'too-many-globstars', `has ${globstars} \`**\` segments, more than the limit of ${limits.maxGlobstars}`);
+	}
+	return Object.freeze(parsed);
+}
+
+/**
+ * Compiles one pattern into a predicate over valid topics, with exactly the trie's semantics (including the `$`
+ * rule: a pattern whose first segment is not a literal never matches a `$`-topic).
+ *
+ * Throws like {@link parsePattern}. The predicate expects a valid topic; it does not validate its argument.
+ *
+ * @example
+ * const isOrderFailure = compilePattern('order.**.failed', defaultTopicLimits);
+ * isOrderFailure('order.eu.payment.failed'); // true
+ */
+export function compilePattern(pattern: string, limits: TopicLimits): (topic: string) => boolean {
+	const segments = parsePattern(pattern, limits);
+	const guardsReserved = segments[0]?.kind !== 'literal';
+	if (!segments.some(segment => segment.kind === 'globstar')) {
+		return topic => {
+			if (guardsReserved && isReservedTopic(topic)) return false;
+			const parts = topic.split('.');
+			return parts.length === segments.length && segments.every((segment, index) => segment.match(parts[index]!));
+		};
+	}
+	return topic => !(guardsReserved && isReservedTopic(topic)) && matchWithGlobstars(segments, topic.split('.'));
+}
+
+// An NFA over pattern positions: linear in segments x pattern length, where naive backtracking is exponential.
+function matchWithGlobstars(segments: readonly PatternSegment[], parts: readonly string[]): boolean {
+	const size = segments.length;
+	let current = new Uint8Array(size + 1);
+	let next = new Uint8Array(size + 1);
+	current[0] = 1;
+	closeOverGlobstars(segments, current);
+	for (const part of parts) {
+		next.fill(0);
+		let alive = false;
+		for (let index = 0; index < size; index++) {
+			if (current[index] === 0) continue;
+			const segment = segments[index]!;
+			if (segment.kind === 'globstar') {
+				next[index] = 1;
+				alive = true;
+			} else if (segment.match(part)) {
+				next[index + 1] = 1;
+				alive = true;
+			}
+		}
+		if (!alive) return false;
+		closeOverGlobstars(segments, next);
+		[current, next] = [next, current];
+	}
+	return current[size] === 1;
+}
+
+// A reachable `**` may match zero segments, so the position after it is reachable too.
+function closeOverGlobstars(segments: readonly PatternSegment[], states: Uint8Array): void {
+	for (let index = 0; index < segments.length; index++) {
+		if (states[index] === 1 && segments[index]!.kind === 'globstar') states[index + 1] = 1;
+	}
+}
+
+const matchAny = (): boolean => true;
+const starSegment: PatternSegment = Object.freeze({kind: 'star', text: '*', match: matchAny});
+const globstarSegment: PatternSegment = Object.freeze({kind: 'globstar', text: '**', match: matchAny});
+
+function parseSegment(pattern: string, segment: string, index: number): PatternSegment {
+	if (segment === '*') return starSegment;
+	if (segment === '**') return globstarSegment;
+	if (segment.includes('**')) {
+		throw invalid(pattern, 'invalid-wildcard', `segment ${index + 1} (\`${segment}\`) glues \`**\` to text; \`**\` must be a whole segment`);
+	}
+	if (index === 0 && segment.startsWith('$')) {
+		const body = segment.slice(1);
+		if (body === '' || literalRegex.test(body)) return literal(segment);
+		throw invalid(pattern, 'invalid-character', '`$` may start only a literal first segment, never a glob');
+	}
+	if (literalRegex.test(segment)) return literal(segment);
+	if (!globRegex.test(segment)) throw invalidCharacter(pattern, index, segment, globRegex);
+	checkGlobShape(pattern, segment, index);
+	let regex: RegExp;
+	try {
+		regex = picomatch.makeRe(segment, globOptions);
+	} catch (error) {
+		throw invalid(pattern, 'invalid-glob', `segment ${index + 1} (\`${segment}\`) is not a valid glob: ${describe(error)}`, error);
+	}
+	return Object.freeze({kind: 'glob', text: segment, match: (part: string) => regex.test(part)});
+}
+
+function literal(text: string): PatternSegment {
+	return Object.freeze({kind: 'literal', text, match: (part: string) => part === text});
+}
+
+// picomatch reads misplaced glob punctuation as literal text that no topic can contain, so such a glob would
+// silently match nothing; refuse it instead.
+function checkGlobShape(pattern: string, segment: string, index: number): void {
+	const fail = (why: string): never => {
+		throw invalid(pattern, 'invalid-glob', `segment ${index + 1} (\`${segment}\`) ${why}`);
+	};
+	if (segment === '!') fail('negates nothing');
+	const alternatives: number[] = [];
+	let inBracket = false;
+	for (let at = 0; at < segment.length; at++) {
+		const char = segment[at];
+		if (inBracket) {
+			// A `]` right after `[` or `[!` is a member, not the end (POSIX).
+			if (char === ']' && segment[at - 1] !== '[' && !(segment[at - 1] === '!' && segment[at - 2] === '[')) inBracket = false;
+			continue;
+		}
+		if (char === '[') inBracket = true;
+		else if (char === '!' && at !== 0) fail('has `!` away from the start (negation) or a bracket (`[!a]`)');
+		else if (char === '{') alternatives.push(0);
+		else if (char === ',') {
+			if (alternatives.length === 0) fail('has `,` outside braces');
+			alternatives[alternatives.length - 1]!++;
+		} else if (char === '}') {
+			const commas = alternatives.pop();
+			if (commas === undefined) fail('has `}` without `{`');
+			if (commas === 0) fail('has braces with a single alternative; use `{a,b}`');
+		}
+	}
+	if (alternatives.length > 0) fail('has `{` without `}`');
+	if (!wildcardRegex.test(segment) && !segment.startsWith('!')) fail('has glob punctuation but no wildcard');
+}
+
+// Checks what every topic and pattern shares: not empty, within limits, no empty or over-long segment.
+function splitChecked(input: string, limits: TopicLimits): string[] {
+	if (input.length === 0) throw invalid(input, 'empty', 'is empty');
+	if (input.length > limits.maxLength) {
+		throw invalid(input, 'too-long', `has ${input.length} characters, more than the limit of ${limits.maxLength}`);
+	}
+	const segments = input.split('.');
+	if (segments.length > limits.maxSegments) {
+		throw invalid(input, 'too-many-segments', `has ${segments.length} segments, more than the limit of ${limits.maxSegments}`);
+	}
+	segments.forEach((segment, index) => {
+		if (segment === '') throw invalid(input, 'empty-segment', `segment ${index + 1} is empty`);
+		if (segment.length > maxSegmentLength) {
+			throw invalid(input, 'segment-too-long', `segment ${index + 1} has ${segment.length} characters, more than ${maxSegmentLength}`);
+		}
+	});
+	return segments;
+}
+
+function countSegments(topic: string): number {
+	let count = 1;
+	for (let at = topic.indexOf('.'); at !== -1; at = topic.indexOf('.', at + 1)) count++;
+	return count;
+}
+
+function invalidCharacter(input: string, index: number, segment: string, allowed: RegExp): InvalidTopicError {
+	if (segment.includes('$')) {
+		return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`$\`, allowed only as the first character of the first segment`);
+	}
+	const bad = [...segment].find(char => !allowed.test(char)) ?? segment;
+	return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`${bad}\`; segments use A-Z a-z 0-9 _ - :`);
+}
+
+function invalid(input: string, reason: InvalidTopicReason, detail: string, cause?: unknown): InvalidTopicError {
+	return new InvalidTopicError(input, reason, detail, cause === undefined ? undefined : {cause});
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,299 @@
+/**
+ * Public contracts of topicbus: the event envelope, the typed event map, handlers, options and reports.
+ * Everything here is types only; the runtime lives in `core/`, `routing/` and `delivery/`.
+ */
+import type {MatchingTopics} from './topic-types.js';
+import type {DropReason} from './errors.js';
+
+/** Maps each topic to its payload type, e.g. `{'order.created': {id: string}; 'order.paid': {id: string}}`. */
+export type EventMap = Record<string, unknown>;
+
+/** The topics of an event map, as strings. */
+export type TopicOf<Events extends EventMap> = keyof Events & string;
+
+/**
+ * The envelope every subscriber receives. Frozen: no subscriber can change what another one sees.
+ * Maps 1:1 onto CloudEvents 1.0 (`id`, `type` = topic, `source`, `time` = timestamp, `data` = payload, the rest as
+ * extensions).
+ */
+export interface BusEvent<Payload = unknown, Topic extends string = string> {
+	/** Unique, and sortable by creation time: later events of one process sort after earlier ones. */
+	readonly id: string;
+	readonly topic: Topic;
+	/** Deep-frozen unless the bus was created with `freezePayloads: false`. */
+	readonly payload: Payload;
+	/** When the event was accepted, in milliseconds since the epoch. */
+	readonly timestamp: number;
+	/** Who published it; defaults to the bus's `source` option. */
+	readonly source: string;
+	/** Shared by every event of one workflow: inherited inside handlers, else the event's own `id`. */
+	readonly correlationId: string;
+	/** The `id` of the event whose handler published this one, if any. */
+	readonly causationId: string | undefined;
+	/** Higher is dispatched first among queued events. */
+	readonly priority: number;
+	readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The event type a handler of `Pattern` receives: a union of envelopes, one per topic of `Events` that the pattern
+ * can match, discriminated by `topic` (so `if (event.topic === 'order.paid')` narrows the payload).
+ */
+export type EventFor<Events extends EventMap, Pattern extends string> = string extends TopicOf<Events>
+	? BusEvent<Events[string], string>
+	: {[Topic in MatchingTopics<TopicOf<Events>, Pattern>]: BusEvent<Events[Topic], Topic>}[MatchingTopics<TopicOf<Events>, Pattern>];
+
+/** A subscriber. A returned promise is awaited (with the subscription's `timeoutMs`); a throw or rejection is a failed attempt. */
+export type Handler<Event extends BusEvent = BusEvent> = (event: Event) => unknown;
+
+/** When the ingress queue is full. `wait` makes `publish` wait for space (backpressure). */
+export type QueueOverflowPolicy = 'wait' | 'reject' | 'drop-oldest' | 'drop-newest';
+
+/** When a subscription's own buffer (`maxPending`) is full. Dropped events are counted and dead-lettered. */
+export type SubscriberOverflowPolicy = 'drop-oldest' | 'drop-newest';
+
+/** Exponential backoff with full jitter: attempt n waits a random time in [0, min(maxMs, initialMs * factor^(n-1))]. */
+export interface BackoffOptions {
+	/** @default 100 */
+	readonly initialMs?: number;
+	/** @default 30_000 */
+	readonly maxMs?: number;
+	/** @default 2 */
+	readonly factor?: number;
+	/** `full` draws the delay uniformly from [0, cap]; `none` waits the cap itself. @default 'full' */
+	readonly jitter?: 'full' | 'none';
+}
+
+/** How often a failed delivery is tried. */
+export interface RetryOptions {
+	/** Total attempts, the first one included; 1 means no retry. @default 1 */
+	readonly attempts?: number;
+	readonly backoff?: BackoffOptions;
+}
+
+/** Options of {@link Bus.subscribe}. */
+export interface SubscribeOptions<Event extends BusEvent = BusEvent> {
+	/** Higher runs first among the subscriptions an event matches; ties in subscription order. @default 0 */
+	readonly priority?: number;
+	/** Only events for which it returns true are delivered. A throw dead-letters the event for this subscription. */
+	readonly filter?: (event: Event) => boolean;
+	/** Returns the envelope this subscription receives instead (frozen, seen by no other subscription). */
+	readonly transform?: (event: Event) => Event;
+	/** Unsubscribe after the first delivered event. @default false */
+	readonly once?: boolean;
+	/** Aborting it unsubscribes. */
+	readonly signal?: AbortSignal;
+	/** Shown in diagnostics, dead letters and metrics. @default the subscription id */
+	readonly name?: string;
+	/** Handler calls in flight at once. 1 keeps per-subscription order. @default 1 */
+	readonly concurrency?: number;
+	/** An attempt whose promise has not settled by then fails with `HandlerTimeoutError`. @default no timeout */
+	readonly timeoutMs?: number;
+	/** @default {attempts: 1} */
+	readonly retry?: RetryOptions;
+	/** Events waiting for this subscription (not yet started) at most. @default 10_000 */
+	readonly maxPending?: number;
+	/** @default 'drop-oldest' */
+	readonly overflow?: SubscriberOverflowPolicy;
+}
+
+/** What {@link Bus.subscribe} returns. Disposable: `using sub = bus.subscribe(...)` unsubscribes at scope exit. */
+export interface Subscription {
+	readonly id: string;
+	readonly pattern: string;
+	readonly name: string;
+	/** False once unsubscribed (also after `once` fired or the signal aborted). */
+	readonly isActive: boolean;
+	readonly isEnabled: boolean;
+	/** Removes the subscription; events already waiting in its buffer are still delivered. Idempotent. */
+	unsubscribe(): void;
+	/** Resumes delivery of events dispatched from now on. */
+	enable(): void;
+	/** Events dispatched while disabled are skipped for this subscription (not buffered, not dead-lettered). */
+	disable(): void;
+	[Symbol.dispose](): void;
+}
+
+/** Plain data about one subscription, from {@link Bus.subscriptions}. */
+export interface SubscriptionInfo {
+	readonly id: string;
+	readonly name: string;
+	readonly pattern: string;
+	readonly priority: number;
+	readonly isEnabled: boolean;
+	readonly concurrency: number;
+	readonly pending: number;
+	readonly inFlight: number;
+}
+
+/** Options of {@link Bus.publish}. */
+export interface PublishOptions {
+	/** Higher is dispatched before lower-priority events still queued. @default 0 */
+	readonly priority?: number;
+	/** @default inherited from the event being handled, else the new event's id */
+	readonly correlationId?: string;
+	/** @default the id of the event being handled, if any */
+	readonly causationId?: string;
+	/** @default the bus's `source` option */
+	readonly source?: string;
+	readonly metadata?: Readonly<Record<string, unknown>>;
+	/** A caller-chosen id (e.g. for idempotency). @default a new time-sortable id */
+	readonly id?: string;
+	/** Resolve with a {@link DeliveryReport} once every matching subscription has handled the event. @default false */
+	readonly awaitDelivery?: boolean;
+}
+
+/** One subscription's failure, in a {@link DeliveryReport}. */
+export interface DeliveryFailure {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	readonly error: unknown;
+	readonly attempts: number;
+}
+
+/** The outcome of one event across the subscriptions it matched, from `publish(..., {awaitDelivery: true})`. */
+export interface DeliveryReport<Event extends BusEvent = BusEvent> {
+	readonly event: Event;
+	/** Subscriptions in the dispatch snapshot. */
+	readonly matched: number;
+	/** Handled without error (possibly after retries). */
+	readonly succeeded: number;
+	/** Failed after the last attempt (or the filter threw); each is a dead letter. */
+	readonly failed: number;
+	/** Dropped because a subscriber's buffer overflowed, or the event itself was dropped from the queue. */
+	readonly dropped: number;
+	/** Disabled, removed or filtered out when the event reached them. */
+	readonly skipped: number;
+	/** `failed + dropped`: every one of them was emitted as a `deadLetter`. */
+	readonly deadLettered: number;
+	readonly failures: readonly DeliveryFailure[];
+}
+
+/** Why an event became a dead letter. */
+export type DeadLetterReason = 'handler-failed' | 'filter-failed' | DropReason;
+
+/** An event that could not be delivered, emitted as the bus's `deadLetter` diagnostic. */
+export interface DeadLetter {
+	readonly event: BusEvent;
+	readonly error: unknown;
+	readonly reason: DeadLetterReason;
+	/** The subscription that could not take it; absent when the event was dropped before dispatch. */
+	readonly subscription: {readonly id: string; readonly name: string; readonly pattern: string} | undefined;
+	readonly attempts: number;
+	readonly failedAt: number;
+}
+
+/** A failed attempt that will be retried, emitted as the bus's `retry` diagnostic. */
+export interface RetryNotice {
+	readonly event: BusEvent;
+	readonly error: unknown;
+	readonly subscriptionId: string;
+	readonly attempt: number;
+	readonly delayMs: number;
+}
+
+/** The bus's own lifecycle and diagnostic events (on `bus.on(...)`), separate from published events. */
+export interface BusDiagnostics {
+	deadLetter: (deadLetter: DeadLetter) => void;
+	retry: (notice: RetryNotice) => void;
+	/** A problem that is not an event's fault (a diagnostic listener threw, a schema warning in `warn` mode). */
+	warning: (warning: {readonly code: string; readonly message: string; readonly error?: unknown}) => void;
+	drained: () => void;
+	stopped: (report: StopReport) => void;
+	closed: (report: StopReport) => void;
+}
+
+/** The bus's counters, from {@link Bus.getMetrics}. Counters only grow; gauges are read at call time. */
+export interface BusMetrics {
+	readonly published: number;
+	/** Successful handler deliveries (one event to three subscribers counts three). */
+	readonly delivered: number;
+	/** Failed attempts, including those that were retried. */
+	readonly failed: number;
+	readonly retried: number;
+	/** Events dropped by an overflow policy or a stop timeout (each also dead-lettered). */
+	readonly dropped: number;
+	readonly deadLettered: number;
+	/** Publishes refused: invalid topic or payload, queue full with `reject`, bus closed. */
+	readonly rejected: number;
+	/** Gauge: events accepted and not yet dispatched. */
+	readonly queueSize: number;
+	/** Gauge: deliveries started or waiting in subscriber buffers, not yet finished. */
+	readonly inFlight: number;
+	/** Gauge: producers waiting for queue space (`wait` policy). */
+	readonly waitingProducers: number;
+	readonly subscriptions: number;
+}
+
+/** What `stop()` and `close()` resolve with. */
+export interface StopReport {
+	/** True when everything accepted was delivered (or dead-lettered) before the timeout. */
+	readonly drained: boolean;
+	/** Events still queued or in flight at the timeout; each was dead-lettered with reason `shutdown`. */
+	readonly abandoned: number;
+	readonly metrics: BusMetrics;
+}
+
+/** A query over the history ring buffer. All filters combine with AND. */
+export interface HistoryQuery {
+	readonly pattern?: string;
+	/** Inclusive, milliseconds since the epoch. */
+	readonly since?: number;
+	/** Inclusive, milliseconds since the epoch. */
+	readonly until?: number;
+	readonly correlationId?: string;
+	/** The most recent `limit` matches. @default all */
+	readonly limit?: number;
+}
+
+/** Options of {@link Bus.waitFor}. */
+export interface WaitForOptions<Event extends BusEvent = BusEvent> {
+	readonly filter?: (event: Event) => boolean;
+	/** Rejects with `WaitTimeoutError` after this long. @default no timeout */
+	readonly timeoutMs?: number;
+	readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Bus.stream}. */
+export interface StreamOptions {
+	/** Events buffered for a slow reader; beyond it the subscription's `overflow` policy applies. @default 1_000 */
+	readonly bufferSize?: number;
+	readonly overflow?: SubscriberOverflowPolicy;
+	readonly signal?: AbortSignal;
+}
+
+/** One item of {@link Bus.publishBatch}. */
+export interface BatchItem<Events extends EventMap = EventMap, Topic extends TopicOf<Events> = TopicOf<Events>> {
+	readonly topic: Topic;
+	readonly payload: Events[Topic];
+	readonly options?: Omit<PublishOptions, 'awaitDelivery'>;
+}
+
+/** The batch items of an event map: a union, so each item's payload is checked against its own topic. */
+export type BatchItemOf<Events extends EventMap> = {[Topic in TopicOf<Events>]: BatchItem<Events, Topic>}[TopicOf<Events>];
+
+/**
+ * The public interface of a bus, implemented by `EventBus` and by the mock bus of `topicbus/testing`, so that code
+ * written against it runs on either.
+ */
+export interface Bus<Events extends EventMap = EventMap> {
+	publish<Topic extends TopicOf<Events>>(
+		topic: Topic,
+		payload: Events[Topic],
+		options: PublishOptions & {readonly awaitDelivery: true},
+	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
+	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]>;
+	subscribe<Pattern extends string>(
+		pattern: Pattern,
+		handler: Handler<EventFor<Events, Pattern>>,
+		options?: SubscribeOptions<EventFor<Events, Pattern>>,
+	): Subscription;
+	unsubscribe(id: string): boolean;
+	unsubscribePattern(pattern: string): number;
+	subscriptions(): SubscriptionInfo[];
+	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>>;
+	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>>;
+	history(query?: HistoryQuery): BusEvent[];
+	drain(): Promise<void>;
+}

@@ -1,0 +1,252 @@
+import {describe, expect, test} from 'vitest';
+import {InvalidTopicError} from '../../src/errors.js';
+import {Router, type Routable} from '../../src/routing/router.js';
+
+interface Target extends Routable {
+	readonly name: string;
+}
+
+let nextSeq = 0;
+const target = (name: string, priority = 0): Target => ({name, priority, seq: nextSeq++});
+const names = (targets: readonly Target[]): string[] => targets.map(each => each.name);
+
+function reasonOf(run: () => unknown): string | undefined {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof InvalidTopicError) return error.reason;
+		throw error;
+	}
+	return undefined;
+}
+
+describe('Router', () => {
+	describe('route()', () => {
+		test('route() - orders by priority descending, then subscription order', () => {
+			const router = new Router<Target>();
+			const low = target('low', -1);
+			const first = target('first');
+			const high = target('high', 10);
+			const second = target('second');
+			for (const each of [second, low, high, first]) router.add('a.*', each);
+			expect(names(router.route('a.b'))).toEqual(['high', 'first', 'second', 'low']);
+		});
+
+		test('route() - orders across different patterns', () => {
+			const router = new Router<Target>();
+			const a = target('a');
+			const b = target('b', 5);
+			const c = target('c');
+			router.add('**', a);
+			router.add('order.created', b);
+			router.add('order.*', c);
+			expect(names(router.route('order.created'))).toEqual(['b', 'a', 'c']);
+		});
+
+		test('route() - a value under several matching patterns comes back once', () => {
+			const router = new Router<Target>();
+			const consumer = target('consumer');
+			router.add('order.*', consumer);
+			router.add('**.created', consumer);
+			expect(router.route('order.created')).toEqual([consumer]);
+		});
+
+		test('route() - no match gives an empty array', () => {
+			expect(new Router<Target>().route('a')).toEqual([]);
+		});
+
+		test('route() - accepts $ topics, which only literal-first patterns match', () => {
+			const router = new Router<Target>();
+			router.add('**', target('all'));
+			router.add('$bus.*', target('bus'));
+			expect(names(router.route('$bus.dead-letter'))).toEqual(['bus']);
+		});
+
+		test('route() - an invalid topic throws InvalidTopicError', () => {
+			expect(reasonOf(() => new Router<Target>().route('a.*'))).toBe('wildcard-in-topic');
+		});
+
+		test('route() - a non-string topic is a TypeError', () => {
+			expect(() => new Router<Target>().route(undefined as unknown as string)).toThrow(TypeError);
+		});
+
+		test('route() - the result is frozen', () => {
+			const router = new Router<Target>();
+			router.add('a', target('x'));
+			expect(Object.isFrozen(router.route('a'))).toBe(true);
+		});
+	});
+
+	describe('snapshots', () => {
+		test('route() - a later add() does not change an earlier result', () => {
+			const router = new Router<Target>();
+			router.add('a', target('x'));
+			const before = router.route('a');
+			router.add('a', target('y'));
+			expect(names(before)).toEqual(['x']);
+			expect(names(router.route('a'))).toEqual(['x', 'y']);
+		});
+
+		test('route() - a later remove() does not change an earlier result', () => {
+			const router = new Router<Target>();
+			const x = target('x');
+			router.add('a', x);
+			router.add('a', target('y'));
+			const before = router.route('a');
+			router.remove('a', x);
+			expect(names(before)).toEqual(['x', 'y']);
+			expect(names(router.route('a'))).toEqual(['y']);
+		});
+	});
+
+	describe('cache', () => {
+		test('route() - a cache hit returns the same array', () => {
+			const router = new Router<Target>();
+			router.add('a.*', target('x'));
+			expect(router.route('a.b')).toBe(router.route('a.b'));
+		});
+
+		test('route() - the cache stays within cacheSize over 50k distinct topics', () => {
+			const router = new Router<Target>({cacheSize: 100});
+			router.add('user.*.updated', target('x'));
+			let largest = 0;
+			let routed = 0;
+			for (let id = 0; id < 50_000; id++) {
+				routed += router.route(`user.${id}.updated`).length;
+				largest = Math.max(largest, router.cachedTopics);
+			}
+			expect(routed).toBe(50_000);
+			expect(largest).toBe(100);
+		});
+
+		test('route() - the oldest entry is evicted first', () => {
+			const router = new Router<Target>({cacheSize: 2});
+			router.add('*', target('x'));
+			const a = router.route('a');
+			const b = router.route('b');
+			const c = router.route('c');
+			expect(router.cachedTopics).toBe(2);
+			expect(router.route('c')).toBe(c);
+			expect(router.route('b')).toBe(b);
+			// A recomputed route is a new array: `a` was the one evicted.
+			expect(router.route('a')).not.toBe(a);
+		});
+
+		test('route() - add() invalidates cached routes', () => {
+			const router = new Router<Target>();
+			expect(router.route('a.b')).toEqual([]);
+			router.add('a.*', target('x'));
+			expect(names(router.route('a.b'))).toEqual(['x']);
+		});
+
+		test('route() - remove() invalidates cached routes', () => {
+			const router = new Router<Target>();
+			const x = target('x');
+			router.add('a.*', x);
+			expect(names(router.route('a.b'))).toEqual(['x']);
+			router.remove('a.*', x);
+			expect(router.route('a.b')).toEqual([]);
+		});
+
+		test('route() - a duplicate add() keeps the cache valid', () => {
+			const router = new Router<Target>();
+			const x = target('x');
+			router.add('a.*', x);
+			const cached = router.route('a.b');
+			expect(router.add('a.*', x)).toBe(false);
+			expect(router.route('a.b')).toBe(cached);
+		});
+
+		test('route() - cacheSize 0 caches nothing and still routes', () => {
+			const router = new Router<Target>({cacheSize: 0});
+			router.add('a.*', target('x'));
+			expect(names(router.route('a.b'))).toEqual(['x']);
+			router.validateTopic('a.b');
+			expect(router.cachedTopics).toBe(0);
+		});
+	});
+
+	describe('validateTopic()', () => {
+		test('validateTopic() - accepts a valid topic and caches it', () => {
+			const router = new Router<Target>();
+			router.validateTopic('order.created');
+			router.validateTopic('order.created');
+			expect(router.cachedTopics).toBe(1);
+		});
+
+		test('validateTopic() - a validated topic still routes correctly', () => {
+			const router = new Router<Target>();
+			router.add('order.*', target('x'));
+			router.validateTopic('order.created');
+			expect(names(router.route('order.created'))).toEqual(['x']);
+		});
+
+		test('validateTopic() - refuses an invalid topic every time, never caching it', () => {
+			const router = new Router<Target>();
+			expect(reasonOf(() => router.validateTopic('a..b'))).toBe('empty-segment');
+			expect(reasonOf(() => router.validateTopic('a..b'))).toBe('empty-segment');
+			expect(router.cachedTopics).toBe(0);
+		});
+
+		test('validateTopic() - refuses $ topics', () => {
+			expect(reasonOf(() => new Router<Target>().validateTopic('$bus.dead-letter'))).toBe('reserved');
+		});
+
+		test('validateTopic() - refuses a $ topic that route() has cached', () => {
+			const router = new Router<Target>();
+			router.route('$bus.dead-letter');
+			expect(reasonOf(() => router.validateTopic('$bus.dead-letter'))).toBe('reserved');
+		});
+
+		test('validateTopic() - a non-string is a TypeError', () => {
+			expect(() => new Router<Target>().validateTopic(42 as unknown as string)).toThrow(TypeError);
+		});
+
+		test('validateTopic() - applies the router limits', () => {
+			const router = new Router<Target>({limits: {maxSegments: 2}});
+			expect(reasonOf(() => router.validateTopic('a.b.c'))).toBe('too-many-segments');
+		});
+	});
+
+	describe('registrations', () => {
+		test('add() - an invalid pattern throws InvalidTopicError', () => {
+			expect(reasonOf(() => new Router<Target>().add('a**', target('x')))).toBe('invalid-wildcard');
+		});
+
+		test('add() - router limits apply to patterns', () => {
+			const router = new Router<Target>({limits: {maxGlobstars: 1}});
+			expect(reasonOf(() => router.add('**.a.**', target('x')))).toBe('too-many-globstars');
+		});
+
+		test('size - counts (pattern, value) registrations', () => {
+			const router = new Router<Target>();
+			const x = target('x');
+			router.add('a', x);
+			router.add('b', x);
+			router.add('a', target('y'));
+			expect(router.size).toBe(3);
+			router.remove('a', x);
+			expect(router.size).toBe(2);
+		});
+
+		test('remove() - an unknown registration returns false', () => {
+			expect(new Router<Target>().remove('a', target('x'))).toBe(false);
+		});
+
+		test('limits - exposes the resolved limits', () => {
+			expect(new Router<Target>({limits: {maxLength: 100}}).limits).toEqual({maxSegments: 32, maxLength: 100, maxGlobstars: 4});
+		});
+	});
+
+	describe('options', () => {
+		test.each<[string, unknown]>([
+			['cacheSize -1', {cacheSize: -1}],
+			['cacheSize 1.5', {cacheSize: 1.5}],
+			['cacheSize as a string', {cacheSize: '10'}],
+			['limits.maxSegments 0', {limits: {maxSegments: 0}}],
+			['a number', 5],
+		])('constructor - %s is a TypeError', (_name, options) => {
+			expect(() => new Router<Target>(options as never)).toThrow(TypeError);
+		});
+	});
+});
