@@ -2,7 +2,7 @@
  * topicbus: an in-process event bus for Node.js.
  * The public API, as one explicit list: values first, then types.
  */
-export {EventBus, type BusState} from './core/event-bus.js';
+export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {
 	AbortError,
@@ -32,6 +32,8 @@ export type {
 	BusDiagnostics,
 	BusEvent,
 	BusMetrics,
+	Consumer,
+	ConsumerHandle,
 	DeadLetter,
 	DeadLetterReason,
 	DeliveryFailure,

@@ -172,7 +172,10 @@ export interface DeliveryReport<Event extends BusEvent = BusEvent> {
 /** Why an event became a dead letter. */
 export type DeadLetterReason = 'handler-failed' | 'filter-failed' | DropReason;
 
-/** An event that could not be delivered, emitted as the bus's `deadLetter` diagnostic. */
+/**
+ * An event that could not be delivered. Emitted as the bus's `deadLetter` diagnostic and published on the topic
+ * `$bus.dead-letter` (except for dead letters of `$bus.` events themselves, which would loop).
+ */
 export interface DeadLetter {
 	readonly event: BusEvent;
 	readonly error: unknown;
@@ -273,6 +276,43 @@ export interface BatchItem<Events extends EventMap = EventMap, Topic extends Top
 export type BatchItemOf<Events extends EventMap> = {[Topic in TopicOf<Events>]: BatchItem<Events, Topic>}[TopicOf<Events>];
 
 /**
+ * A long-lived subscriber with a name and settings, registered with `bus.use(consumer)`: the shape of the built-in
+ * logging, metrics and dead-letter consumers. It gets each event once, however many of its `topics` match.
+ */
+export interface Consumer<Event extends BusEvent = BusEvent> {
+	readonly name: string;
+	/** Patterns, as for `subscribe`. */
+	readonly topics: string | readonly string[];
+	/** @default 0 */
+	readonly priority?: number;
+	readonly filter?: (event: Event) => boolean;
+	readonly transform?: (event: Event) => Event;
+	/** @default {attempts: 1} */
+	readonly retry?: RetryOptions;
+	/** @default no timeout */
+	readonly timeoutMs?: number;
+	/** Deliver events in arrays of up to this many. Without it, `consume` gets one event at a time. */
+	readonly batchSize?: number;
+	/** With `batchSize`: deliver a partial batch this long after its first event arrived. @default 1_000 */
+	readonly batchTimeoutMs?: number;
+	/**
+	 * Handles one event, or (with `batchSize`) an array of events. A throw or rejection fails every event of the
+	 * call; each is then retried per `retry`, or dead-lettered.
+	 */
+	consume(events: Event | readonly Event[]): unknown;
+	/** Called once when the consumer is removed or the bus closes, after its last `consume`. */
+	close?(): unknown;
+}
+
+/** What `bus.use(consumer)` returns. */
+export interface ConsumerHandle {
+	readonly name: string;
+	readonly subscription: Subscription;
+	/** Flushes a partial batch, removes the consumer and calls its `close()`. Idempotent. */
+	close(): Promise<void>;
+}
+
+/**
  * The public interface of a bus, implemented by `EventBus` and by the mock bus of `topicbus/testing`, so that code
  * written against it runs on either.
  */
@@ -295,5 +335,9 @@ export interface Bus<Events extends EventMap = EventMap> {
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>>;
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>>;
 	history(query?: HistoryQuery): BusEvent[];
+	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle;
+	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void;
+	getMetrics(): BusMetrics;
 	drain(): Promise<void>;
+	close(options?: {readonly timeoutMs?: number}): Promise<StopReport>;
 }

@@ -1,16 +1,17 @@
-import {EventEmitter} from 'eventemitter3';
-import {AbortError, BatchValidationError, type BatchItemError, BusClosedError, EventDroppedError, QueueFullError, WaitTimeoutError} from '../errors.js';
+import {BatchValidationError, type BatchItemError, BusClosedError, EventDroppedError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertAbortSignal, assertFunction, assertInteger, assertOptionalFunction, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
+import {assertFunction, assertInteger, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
 import {compilePattern} from '../routing/topic.js';
 import type {
 	BatchItemOf,
 	Bus,
 	BusDiagnostics,
+	Consumer,
+	ConsumerHandle,
 	BusEvent,
 	BusMetrics,
 	DeadLetter,
@@ -29,13 +30,17 @@ import type {
 	WaitForOptions,
 } from '../types.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
-import {Clock} from './clock.js';
-import {createEnvelope, deepFreeze} from './envelope.js';
-import {EventIdGenerator} from './event-id.js';
+import {adaptConsumer, type ConsumerAdapter} from './consumer-adapter.js';
+import {DiagnosticsChannel} from './diagnostics-channel.js';
+import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {History} from './history.js';
-import {validatePublishOptions} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
+import {createSubscriptionHandle} from './subscription-handle.js';
+import {waitForEvent} from './wait-for.js';
+
+/** The topic on which the bus publishes every dead letter. */
+export const deadLetterTopic = '$bus.dead-letter';
 
 /** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
 export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
@@ -63,11 +68,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	readonly #subscribers = new Map<string, Subscriber>();
 	readonly #ingress: IngressQueue<BusEvent>;
 	readonly #history: History;
-	readonly #clock = new Clock();
-	readonly #ids = new EventIdGenerator();
 	readonly #context: HandlerContext;
-	readonly #diagnostics = new EventEmitter();
+	readonly #events: EventFactory;
+	readonly #diagnostics = new DiagnosticsChannel();
 	readonly #trackers = new Map<BusEvent, DeliveryTracker>();
+	readonly #consumers = new Map<ConsumerHandle, ConsumerAdapter>();
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
 	#published = 0;
 	#rejected = 0;
@@ -87,6 +92,13 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		});
 		this.#history = new History(this.#options.historySize);
 		this.#context = new HandlerContext(this.#options.asyncContext);
+		this.#events = new EventFactory({
+			router: this.#router as Router<never>,
+			context: this.#context,
+			source: this.#options.source,
+			freezePayloads: this.#options.freezePayloads,
+			maxPayloadDepth: this.#options.maxPayloadDepth,
+		});
 		this.#ingress = new IngressQueue<BusEvent>({
 			capacity: this.#options.maxQueueSize,
 			overflow: this.#options.overflow,
@@ -95,15 +107,15 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			dispatch: this.#dispatch,
 			drop: event => this.#dropUndispatched(event, 'queue-overflow', `the queue is full (maxQueueSize ${this.#options.maxQueueSize})`),
 			idle: () => this.#checkIdle(),
-			fault: error => this.#warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
+			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
 		});
 		this.#host = {
 			stats: this.#stats,
 			context: this.#context,
-			freeze: event => this.#freezeTransformed(event),
-			deadLetter: letter => this.#emit('deadLetter', letter),
-			retrying: notice => this.#emit('retry', notice),
+			freeze: event => this.#events.freezeTransformed(event),
+			deadLetter: letter => this.#deadLetter(letter),
+			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#checkIdle(),
 			expire: subscriber => this.#remove(subscriber),
 			random: Math.random,
@@ -138,7 +150,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		let event: BusEvent;
 		try {
 			this.#assertAccepting('publish');
-			event = this.#createEvent(topic, payload, options);
+			event = this.#events.create(topic, payload, options);
 		} catch (error) {
 			this.#rejected++;
 			return Promise.reject(error);
@@ -180,7 +192,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		for (const [index, item] of items.entries()) {
 			try {
 				assertPlainObject(`items[${index}]`, item);
-				events.push(this.#createEvent(item.topic as string, item.payload, item.options as PublishOptions | undefined));
+				events.push(this.#events.create(item.topic as string, item.payload, item.options as PublishOptions | undefined));
 			} catch (error) {
 				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
 			}
@@ -213,16 +225,63 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		handler: Handler<EventFor<Events, Pattern>>,
 		options?: SubscribeOptions<EventFor<Events, Pattern>>,
 	): Subscription {
+		return this.#subscribe([pattern], handler as Handler, options as SubscribeOptions | undefined);
+	}
+
+	/**
+	 * Registers a consumer: one subscription over all of its `topics` (each event once), with its batching, retry
+	 * and timeout settings. The bus calls its `close()` when it closes, after delivering what it had accepted.
+	 *
+	 * @throws {InvalidTopicError} when a pattern is invalid.
+	 * @throws {BusClosedError} once the bus is closed.
+	 * @throws {TypeError} when the consumer is malformed.
+	 */
+	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
+		const adapter = adaptConsumer(consumer as unknown as Consumer);
+		const subscription = this.#subscribe(adapter.patterns, adapter.handler, {
+			name: consumer.name,
+			concurrency: adapter.concurrency,
+			...pick(consumer as unknown as Consumer, ['priority', 'filter', 'transform', 'retry', 'timeoutMs']),
+		} as SubscribeOptions);
+		let closing: Promise<void> | undefined;
+		const handle: ConsumerHandle = {
+			name: consumer.name,
+			subscription,
+			close: () => {
+				closing ??= (async () => {
+					this.#consumers.delete(handle);
+					subscription.unsubscribe();
+					adapter.flushEagerly();
+					await this.drain();
+					await consumer.close?.();
+				})();
+				return closing;
+			},
+		};
+		this.#consumers.set(handle, adapter);
+		return handle;
+	}
+
+	#subscribe(patterns: readonly string[], handler: Handler, options: SubscribeOptions | undefined): Subscription {
 		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
-		const settings = resolveSubscriberSettings(++this.#seq, pattern, handler, options as SubscribeOptions<never> | undefined);
+		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
 		const subscriber = new Subscriber(settings, this.#host);
-		const handle = this.#createHandle(subscriber);
+		const handle = createSubscriptionHandle(subscriber, this.#removeSubscriber);
 		const signal = options?.signal;
 		if (signal?.aborted === true) {
 			subscriber.isActive = false;
 			return handle;
 		}
-		this.#router.add(pattern, subscriber);
+		const added: string[] = [];
+		try {
+			for (const pattern of patterns) {
+				this.#router.add(pattern, subscriber);
+				added.push(pattern);
+			}
+		} catch (error) {
+			for (const pattern of added) this.#router.remove(pattern, subscriber);
+			throw error;
+		}
 		this.#subscribers.set(settings.id, subscriber);
 		signal?.addEventListener('abort', () => this.#remove(subscriber), {once: true});
 		return handle;
@@ -268,43 +327,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * bad pattern. Its temporary subscription is removed in every case.
 	 */
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
-		return new Promise((resolve, reject) => {
-			assertOptionalObject('options', options);
-			assertInteger('options.timeoutMs', options?.timeoutMs, 1);
-			assertOptionalFunction('options.filter', options?.filter);
-			assertAbortSignal('options.signal', options?.signal);
-			const signal = options?.signal;
-			if (signal?.aborted === true) {
-				reject(new AbortError('waitFor', signal.reason));
-				return;
-			}
-			let timer: ReturnType<typeof setTimeout> | undefined;
-			const settle = (): void => {
-				clearTimeout(timer);
-				signal?.removeEventListener('abort', onAbort);
-				subscription.unsubscribe();
-			};
-			const onAbort = (): void => {
-				settle();
-				reject(new AbortError('waitFor', signal?.reason));
-			};
-			const subscription = this.subscribe(
-				pattern,
-				event => {
-					settle();
-					resolve(event);
-				},
-				{once: true, name: `waitFor(${pattern})`, ...(options?.filter === undefined ? {} : {filter: options.filter})},
-			);
-			signal?.addEventListener('abort', onAbort, {once: true});
-			if (options?.timeoutMs !== undefined) {
-				const {timeoutMs} = options;
-				timer = setTimeout(() => {
-					settle();
-					reject(new WaitTimeoutError(pattern, timeoutMs));
-				}, timeoutMs);
-			}
-		});
+		return waitForEvent(this.#subscribeOne, pattern, options);
 	}
 
 	/**
@@ -313,7 +336,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
 	 */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
-		return createEventStream((streamPattern, handler, subscribeOptions) => this.subscribe(streamPattern, handler as never, subscribeOptions as never), pattern, options);
+		return createEventStream(this.#subscribeOne, pattern, options);
 	}
 
 	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
@@ -364,10 +387,12 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** `stop()`, then releases the bus: subscriptions are removed and `subscribe` throws `BusClosedError`. Idempotent. */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		this.#closing ??= this.stop(options).then(report => {
+		this.#closing ??= this.stop(options).then(async report => {
+			// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
+			await Promise.allSettled([...this.#consumers.keys()].map(async handle => handle.close()));
 			this.#state = 'closed';
 			for (const subscriber of [...this.#subscribers.values()]) this.#remove(subscriber);
-			this.#emit('closed', report);
+			this.#diagnostics.emit('closed', report);
 			return report;
 		});
 		return this.#closing;
@@ -393,31 +418,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** Listens to the bus's own diagnostics (`deadLetter`, `retry`, `warning`, `drained`, `stopped`, `closed`). Returns a function that stops listening. */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
-		assertFunction('listener', listener);
-		this.#diagnostics.on(name, listener);
-		return () => {
-			this.#diagnostics.off(name, listener);
-		};
-	}
-
-	#createEvent(topic: string, payload: unknown, options: PublishOptions | undefined): BusEvent {
-		this.#router.validateTopic(topic);
-		if (options !== undefined) validatePublishOptions(options);
-		if (this.#options.freezePayloads) deepFreeze(topic, payload, this.#options.maxPayloadDepth);
-		const timestamp = this.#clock.now();
-		const id = options?.id ?? this.#ids.next(timestamp);
-		const parent = this.#context.current();
-		return createEnvelope({
-			id,
-			topic,
-			payload,
-			timestamp,
-			source: options?.source ?? this.#options.source,
-			correlationId: options?.correlationId ?? parent?.correlationId ?? id,
-			causationId: options?.causationId ?? parent?.id,
-			priority: options?.priority ?? 0,
-			metadata: options?.metadata,
-		});
+		return this.#diagnostics.on(name, listener);
 	}
 
 	readonly #accept = (event: BusEvent): void => {
@@ -443,43 +444,31 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		this.#stats.dropped++;
 		this.#stats.deadLettered++;
 		const error = new EventDroppedError(event.id, reason, detail);
-		this.#emit('deadLetter', {event, error, reason, subscription: undefined, attempts: 0, failedAt: Date.now()});
+		this.#deadLetter({event, error, reason, subscription: undefined, attempts: 0, failedAt: Date.now()});
 		this.#takeTracker(event)?.droppedBeforeDispatch(event);
 	}
 
-	#freezeTransformed(event: BusEvent): BusEvent {
-		if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') fail('transform() result', 'an event envelope', event);
-		if (this.#options.freezePayloads) deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth);
-		return Object.isFrozen(event) ? event : Object.freeze({...event});
+	#deadLetter(letter: DeadLetter): void {
+		this.#diagnostics.emit('deadLetter', letter);
+		if (letter.event.topic.startsWith('$bus.') || this.#state === 'closed') return;
+		// Published like any event, so that a dead-letter store is an ordinary consumer of `$bus.dead-letter`.
+		const event = this.#events.createInternal(deadLetterTopic, letter, letter.event);
+		// Never through the overflow policy: with drop-oldest, each dead letter would drop another event in a cascade.
+		if (!this.#ingress.tryOffer(event)) {
+			this.#diagnostics.warn('ERR_DEAD_LETTER_NOT_PUBLISHED', `The queue is full: the dead letter of event ${letter.event.id} was emitted but not published on ${deadLetterTopic}`);
+		}
 	}
+
+	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
+
+	readonly #removeSubscriber = (subscriber: Subscriber): void => {
+		this.#remove(subscriber);
+	};
 
 	#remove(subscriber: Subscriber): void {
 		subscriber.isActive = false;
-		if (this.#subscribers.delete(subscriber.settings.id)) this.#router.remove(subscriber.settings.pattern, subscriber);
-	}
-
-	#createHandle(subscriber: Subscriber): Subscription {
-		const {id, pattern, name} = subscriber.settings;
-		const unsubscribe = (): void => this.#remove(subscriber);
-		return Object.freeze({
-			id,
-			pattern,
-			name,
-			get isActive() {
-				return subscriber.isActive;
-			},
-			get isEnabled() {
-				return subscriber.isEnabled;
-			},
-			unsubscribe,
-			enable() {
-				subscriber.isEnabled = true;
-			},
-			disable() {
-				subscriber.isEnabled = false;
-			},
-			[Symbol.dispose]: unsubscribe,
-		});
+		if (!this.#subscribers.delete(subscriber.settings.id)) return;
+		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
 	}
 
 	#assertAccepting(operation: string): void {
@@ -497,12 +486,13 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			this.#idleWaiters = [];
 			for (const resolve of waiters) resolve();
 		}
-		if (this.#diagnostics.listenerCount('drained') > 0) this.#emit('drained');
+		if (this.#diagnostics.hasListeners('drained')) this.#diagnostics.emit('drained');
 	}
 
 	async #stop(timeoutMs: number | undefined): Promise<StopReport> {
 		this.#state = 'stopping';
 		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
+		for (const adapter of this.#consumers.values()) adapter.flushEagerly();
 		let isDrained = true;
 		if (timeoutMs === undefined) {
 			await this.drain();
@@ -526,21 +516,13 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		}
 		this.#state = 'stopped';
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
-		this.#emit('stopped', report);
+		this.#diagnostics.emit('stopped', report);
 		return report;
 	}
+}
 
-	#warn(code: string, message: string, error?: unknown): void {
-		this.#emit('warning', {code, message, error});
-	}
-
-	/** Emits a diagnostic. A throwing listener is reported as a warning, never thrown into the dispatcher. */
-	#emit<Name extends keyof BusDiagnostics>(name: Name, ...args: Parameters<BusDiagnostics[Name]>): void {
-		try {
-			this.#diagnostics.emit(name, ...args);
-		} catch (error) {
-			if (name === 'warning') return; // A warning listener that throws has nowhere left to report to.
-			this.#warn('ERR_LISTENER_FAILED', `A \`${name}\` listener threw`, error);
-		}
-	}
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
+	const picked: Partial<Pick<T, K>> = {};
+	for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
+	return picked;
 }

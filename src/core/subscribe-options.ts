@@ -16,7 +16,7 @@ import type {SubscribeOptions} from '../types.js';
 /** Validates `subscribe()` arguments (`TypeError` on a bad one) and fills in the defaults. */
 export function resolveSubscriberSettings(
 	seq: number,
-	pattern: string,
+	patterns: readonly string[],
 	handler: unknown,
 	options: SubscribeOptions<never> | undefined,
 ): SubscriberSettings {
@@ -37,7 +37,8 @@ export function resolveSubscriberSettings(
 	return {
 		id,
 		seq,
-		pattern,
+		pattern: patterns.join(', '),
+		patterns,
 		name: given.name ?? id,
 		handler: handler as SubscriberSettings['handler'],
 		priority: given.priority ?? 0,

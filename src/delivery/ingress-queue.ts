@@ -100,6 +100,13 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		}
 	}
 
+	/** Queues `item` only if there is space now, whatever the policy; false when it was not queued. */
+	tryOffer(item: T): boolean {
+		if (this.#buffer.length >= this.#options.capacity || this.waiting > 0) return false;
+		this.#enqueue(item);
+		return true;
+	}
+
 	/** Rejects every waiting producer with `error`; their items were never accepted. */
 	rejectWaiters(error: unknown): void {
 		while (this.waiting > 0) this.#nextWaiter()!.reject(error);

@@ -35,7 +35,10 @@ export interface SubscriberHost {
 export interface SubscriberSettings {
 	readonly id: string;
 	readonly seq: number;
+	/** The pattern as given, or a consumer's patterns joined with `, `. */
 	readonly pattern: string;
+	/** Every pattern it is routed by; an event matching several is still delivered once. */
+	readonly patterns: readonly string[];
 	readonly name: string;
 	readonly handler: (event: never) => unknown;
 	readonly priority: number;

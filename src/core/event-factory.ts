@@ -1,0 +1,81 @@
+import type {HandlerContext} from '../delivery/handler-context.js';
+import type {Router} from '../routing/router.js';
+import type {BusEvent, PublishOptions} from '../types.js';
+import {Clock} from './clock.js';
+import {createEnvelope, deepFreeze} from './envelope.js';
+import {EventIdGenerator} from './event-id.js';
+import {validatePublishOptions} from './publish-options.js';
+
+/** What an event factory needs from its bus. */
+export interface EventFactoryOptions {
+	readonly router: Router<never>;
+	readonly context: HandlerContext;
+	readonly source: string;
+	readonly freezePayloads: boolean;
+	readonly maxPayloadDepth: number;
+}
+
+/**
+ * Turns a `publish` call into a frozen envelope: validates the topic and options, freezes the payload, stamps id
+ * and time, and fills correlation from the event being handled, if any. Throws; it never queues anything.
+ */
+export class EventFactory {
+	readonly #options: EventFactoryOptions;
+	readonly #clock = new Clock();
+	readonly #ids = new EventIdGenerator();
+
+	constructor(options: EventFactoryOptions) {
+		this.#options = options;
+	}
+
+	/**
+	 * @throws {InvalidTopicError} for a bad, wildcard or reserved topic.
+	 * @throws {InvalidPayloadError} for a payload nested deeper than `maxPayloadDepth`.
+	 * @throws {TypeError} for bad options.
+	 */
+	create(topic: string, payload: unknown, options: PublishOptions | undefined): BusEvent {
+		const settings = this.#options;
+		settings.router.validateTopic(topic);
+		if (options !== undefined) validatePublishOptions(options);
+		if (settings.freezePayloads) deepFreeze(topic, payload, settings.maxPayloadDepth);
+		const timestamp = this.#clock.now();
+		const id = options?.id ?? this.#ids.next(timestamp);
+		const parent = settings.context.current();
+		return createEnvelope({
+			id,
+			topic,
+			payload,
+			timestamp,
+			source: options?.source ?? settings.source,
+			correlationId: options?.correlationId ?? parent?.correlationId ?? id,
+			causationId: options?.causationId ?? parent?.id,
+			priority: options?.priority ?? 0,
+			metadata: options?.metadata,
+		});
+	}
+
+	/** An event of the bus's own (`$bus.*`), caused by `cause`: no validation, payload frozen shallowly. */
+	createInternal(topic: string, payload: object, cause: BusEvent): BusEvent {
+		const timestamp = this.#clock.now();
+		return createEnvelope({
+			id: this.#ids.next(timestamp),
+			topic,
+			payload: Object.freeze({...payload}),
+			timestamp,
+			source: this.#options.source,
+			correlationId: cause.correlationId,
+			causationId: cause.id,
+			priority: cause.priority,
+			metadata: undefined,
+		});
+	}
+
+	/** Freezes an envelope a subscription's `transform` returned. */
+	freezeTransformed(event: BusEvent): BusEvent {
+		if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') {
+			throw new TypeError(`Expected \`transform()\` to return an event envelope, got \`${String(event)}\` (${event === null ? 'null' : typeof event})`);
+		}
+		if (this.#options.freezePayloads) deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth);
+		return Object.isFrozen(event) ? event : Object.freeze({...event});
+	}
+}

@@ -1,0 +1,49 @@
+import {AbortError, WaitTimeoutError} from '../errors.js';
+import {assertAbortSignal, assertInteger, assertOptionalFunction, assertOptionalObject} from '../internal/assert.js';
+import type {BusEvent, Handler, SubscribeOptions, Subscription, WaitForOptions} from '../types.js';
+
+type Subscribe = (pattern: string, handler: Handler, options: SubscribeOptions) => Subscription;
+
+/**
+ * Resolves with the next event matching `pattern` (and `filter`), through a temporary `once` subscription that is
+ * removed however the wait ends: the event, `WaitTimeoutError` after `timeoutMs`, or `AbortError` from `signal`.
+ */
+export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, pattern: string, options: WaitForOptions<Event> | undefined): Promise<Event> {
+	return new Promise((resolve, reject) => {
+		assertOptionalObject('options', options);
+		assertInteger('options.timeoutMs', options?.timeoutMs, 1);
+		assertOptionalFunction('options.filter', options?.filter);
+		assertAbortSignal('options.signal', options?.signal);
+		const signal = options?.signal;
+		if (signal?.aborted === true) {
+			reject(new AbortError('waitFor', signal.reason));
+			return;
+		}
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const settle = (): void => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+			subscription.unsubscribe();
+		};
+		const onAbort = (): void => {
+			settle();
+			reject(new AbortError('waitFor', signal?.reason));
+		};
+		const subscription = subscribe(
+			pattern,
+			event => {
+				settle();
+				resolve(event as Event);
+			},
+			{once: true, name: `waitFor(${pattern})`, ...(options?.filter === undefined ? {} : {filter: options.filter as (event: BusEvent) => boolean})},
+		);
+		signal?.addEventListener('abort', onAbort, {once: true});
+		if (options?.timeoutMs !== undefined) {
+			const {timeoutMs} = options;
+			timer = setTimeout(() => {
+				settle();
+				reject(new WaitTimeoutError(pattern, timeoutMs));
+			}, timeoutMs);
+		}
+	});
+}
