@@ -1,0 +1,80 @@
+/**
+ * A tour of topicbus in one process: wildcards, priorities, a failing handler retried then dead-lettered,
+ * correlation, history and the bus's counters. Run it with `npm run demo`.
+ */
+import {EventBus, type BusEvent, type DeadLetter} from '../src/index.js';
+
+interface Events {
+	'order.created': {orderId: string; amount: number};
+	'order.paid': {orderId: string};
+	'order.shipped.eu': {orderId: string; carrier: string};
+	'payment.failed': {orderId: string; reason: string};
+}
+
+const bus = new EventBus<Events>({source: 'demo-shop', historySize: 100});
+
+function section(title: string): void {
+	console.log(`\n== ${title}`);
+}
+
+function show(label: string, event: BusEvent): void {
+	console.log(`  ${label.padEnd(22)} ${event.topic.padEnd(18)} ${JSON.stringify(event.payload)}`);
+}
+
+section('Wildcards: `*` is one segment, `**` is zero or more');
+bus.subscribe('order.*', event => show('order.*', event));
+bus.subscribe('order.**', event => show('order.**', event));
+bus.subscribe('**.failed', event => show('**.failed', event));
+await bus.publish('order.created', {orderId: 'o-1', amount: 42});
+await bus.publish('order.shipped.eu', {orderId: 'o-1', carrier: 'DHL'});
+await bus.publish('payment.failed', {orderId: 'o-2', reason: 'card declined'});
+await bus.drain();
+bus.unsubscribePattern('order.*');
+bus.unsubscribePattern('order.**');
+bus.unsubscribePattern('**.failed');
+
+section('Priorities: higher-priority subscriptions run first');
+bus.subscribe('order.paid', event => show('audit (priority 0)', event));
+bus.subscribe('order.paid', event => show('fraud (priority 10)', event), {priority: 10});
+await bus.publish('order.paid', {orderId: 'o-1'});
+await bus.drain();
+
+section('Correlation: events published by a handler join its workflow');
+bus.subscribe('order.created', async event => {
+	await bus.publish('order.paid', {orderId: event.payload.orderId});
+});
+const created = await bus.publish('order.created', {orderId: 'o-3', amount: 7});
+await bus.drain();
+const workflow = bus.history({correlationId: created.correlationId});
+for (const event of workflow) console.log(`  ${event.topic.padEnd(14)} id=${event.id} causation=${event.causationId ?? '-'}`);
+
+section('Retries and dead letters: a failing handler is retried, then dead-lettered');
+const deadLetters: DeadLetter[] = [];
+bus.on('deadLetter', letter => deadLetters.push(letter));
+bus.on('retry', notice => console.log(`  attempt ${notice.attempt} failed (${String(notice.error)}); retrying in ${notice.delayMs} ms`));
+bus.subscribe(
+	'payment.failed',
+	() => {
+		throw new Error('the payment service is down');
+	},
+	{name: 'notify-customer', retry: {attempts: 3, backoff: {initialMs: 20, factor: 2}}},
+);
+const report = await bus.publish('payment.failed', {orderId: 'o-4', reason: 'insufficient funds'}, {awaitDelivery: true});
+console.log(`  delivery report: matched ${report.matched}, succeeded ${report.succeeded}, failed ${report.failed}, dead-lettered ${report.deadLettered}`);
+for (const letter of deadLetters) {
+	console.log(`  dead letter: ${letter.event.topic} for ${letter.subscription?.name} after ${letter.attempts} attempts, reason ${letter.reason}`);
+}
+
+section('History: the last accepted events, queried by pattern');
+for (const event of bus.history({pattern: 'order.**', limit: 5})) show('history', event);
+
+section("The bus's counters");
+await bus.drain();
+const metrics = bus.getMetrics();
+console.log(
+	`  published ${metrics.published}, delivered ${metrics.delivered}, failed ${metrics.failed}, retried ${metrics.retried}, ` +
+		`dead-lettered ${metrics.deadLettered}, dropped ${metrics.dropped}, queue ${metrics.queueSize}, in flight ${metrics.inFlight}`,
+);
+
+const closing = await bus.close();
+console.log(`\nClosed: drained=${closing.drained}, abandoned=${closing.abandoned}`);

@@ -1,0 +1,22 @@
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import * as topicbus from '../src/index.js';
+import {ErrorCodes} from '../src/errors.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const errorTable = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 1));
+
+describe('error codes', () => {
+	it.each(Object.entries(ErrorCodes))('README documents %s with its code', (className, code) => {
+		expect(errorTable).toMatch(new RegExp(`\\| \`${code}\` \\| \`${className}\` \\|`));
+	});
+
+	it.each(Object.keys(ErrorCodes))('%s is exported from the main entry', className => {
+		expect(topicbus).toHaveProperty(className);
+	});
+
+	it('every code is unique', () => {
+		const codes = Object.values(ErrorCodes);
+		expect(new Set(codes).size).toBe(codes.length);
+	});
+});
