@@ -2,7 +2,8 @@
  * A tour of topicbus in one process: wildcards, priorities, a failing handler retried then dead-lettered,
  * correlation, history and the bus's counters. Run it with `npm run demo`.
  */
-import {EventBus, type BusEvent, type DeadLetter} from '../src/index.js';
+import {fileURLToPath} from 'node:url';
+import {EventBus, SchemaValidationError, type BusEvent, type DeadLetter} from '../src/index.js';
 
 interface Events {
 	'order.created': {orderId: string; amount: number};
@@ -11,7 +12,9 @@ interface Events {
 	'payment.failed': {orderId: string; reason: string};
 }
 
-const bus = new EventBus<Events>({source: 'demo-shop', historySize: 100});
+// One JSON Schema per topic, loaded from a folder: payloads are validated on publish.
+const schemas = fileURLToPath(new URL('schemas', import.meta.url));
+const bus = new EventBus<Events>({source: 'demo-shop', historySize: 100, schemas, validation: 'enforce'});
 
 function section(title: string): void {
 	console.log(`\n== ${title}`);
@@ -65,6 +68,14 @@ for (const letter of deadLetters) {
 	console.log(`  dead letter: ${letter.event.topic} for ${letter.subscription?.name} after ${letter.attempts} attempts, reason ${letter.reason}`);
 }
 
+section('Schemas: an invalid payload is rejected before it is queued');
+try {
+	await bus.publish('order.created', {orderId: 'o-5', amount: -10});
+} catch (error) {
+	if (!(error instanceof SchemaValidationError)) throw error;
+	console.log(`  ${error.name} (${error.code}): ${error.message}`);
+}
+
 section('History: the last accepted events, queried by pattern');
 for (const event of bus.history({pattern: 'order.**', limit: 5})) show('history', event);
 
@@ -73,7 +84,7 @@ await bus.drain();
 const metrics = bus.getMetrics();
 console.log(
 	`  published ${metrics.published}, delivered ${metrics.delivered}, failed ${metrics.failed}, retried ${metrics.retried}, ` +
-		`dead-lettered ${metrics.deadLettered}, dropped ${metrics.dropped}, queue ${metrics.queueSize}, in flight ${metrics.inFlight}`,
+		`dead-lettered ${metrics.deadLettered}, dropped ${metrics.dropped}, rejected ${metrics.rejected}, queue ${metrics.queueSize}, in flight ${metrics.inFlight}`,
 );
 
 const closing = await bus.close();

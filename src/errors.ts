@@ -201,11 +201,14 @@ export interface SchemaErrorObject {
 export class SchemaValidationError extends EventBusError {
 	readonly topic: string;
 	readonly errors: readonly SchemaErrorObject[];
+	/** One readable line, e.g. `/amount must be >= 0; /currency is required`. */
+	readonly summary: string;
 
 	constructor(topic: string, errors: readonly SchemaErrorObject[], summary: string) {
 		super(ErrorCodes.SchemaValidationError, `Invalid payload for \`${truncate(topic)}\`: ${summary}`);
 		this.topic = topic;
 		this.errors = errors;
+		this.summary = summary;
 	}
 }
 
@@ -214,7 +217,7 @@ export class SchemaRegistryError extends EventBusError {
 	/** The file the schema came from, where it came from one. */
 	readonly path: string | undefined;
 
-	constructor(message: string, options?: {path?: string; cause?: unknown}) {
+	constructor(message: string, options?: {path?: string | undefined; cause?: unknown}) {
 		super(ErrorCodes.SchemaRegistryError, options?.path === undefined ? message : `${options.path}: ${message}`, {
 			cause: options?.cause,
 		});

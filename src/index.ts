@@ -4,6 +4,18 @@
  */
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
+export {serializeError} from './core/serialize-error.js';
+export {
+	SchemaRegistry,
+	busSchemas,
+	deadLetterSchema,
+	envelopeSchema,
+	envelopeSchemaId,
+	generateTypes,
+	toAsyncApi,
+	toOpenApi,
+	validationModes,
+} from './schema/index.js';
 export {
 	AbortError,
 	BatchValidationError,
@@ -22,6 +34,17 @@ export {
 } from './errors.js';
 
 export type {EventBusOptions} from './core/bus-options.js';
+export type {
+	ApiInfo,
+	AsyncApiDocument,
+	EventMapFromSchemas,
+	FromSchema,
+	JsonSchema,
+	OpenApiDocument,
+	SchemaEntry,
+	ValidationMode,
+	ValidationResult,
+} from './schema/index.js';
 export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
 export type {MatchingTopics, TopicMatches} from './topic-types.js';
 export type {
@@ -43,6 +66,7 @@ export type {
 	Handler,
 	HistoryQuery,
 	PublishOptions,
+	PublishRejection,
 	QueueOverflowPolicy,
 	RetryNotice,
 	RetryOptions,

@@ -186,6 +186,14 @@ export interface DeadLetter {
 	readonly failedAt: number;
 }
 
+/** A publish the bus refused, from the `rejected` diagnostic. Nothing of it was queued. */
+export interface PublishRejection {
+	readonly topic: unknown;
+	readonly payload: unknown;
+	readonly error: unknown;
+	readonly rejectedAt: number;
+}
+
 /** A failed attempt that will be retried, emitted as the bus's `retry` diagnostic. */
 export interface RetryNotice {
 	readonly event: BusEvent;
@@ -199,6 +207,8 @@ export interface RetryNotice {
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
 	retry: (notice: RetryNotice) => void;
+	/** A `publish` (or batch item) was refused: invalid topic or payload, schema violation, full queue, closed bus. */
+	rejected: (rejection: PublishRejection) => void;
 	/** A problem that is not an event's fault (a diagnostic listener threw, a schema warning in `warn` mode). */
 	warning: (warning: {readonly code: string; readonly message: string; readonly error?: unknown}) => void;
 	drained: () => void;

@@ -1,4 +1,5 @@
 import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString} from '../internal/assert.js';
+import {SchemaRegistry, validationModes, type JsonSchema, type ValidationMode} from '../schema/schema-registry.js';
 import type {QueueOverflowPolicy} from '../types.js';
 
 /** Options of `new EventBus(options)` and `getEventBus(options)`. */
@@ -26,6 +27,13 @@ export interface EventBusOptions {
 	readonly maxPayloadDepth?: number;
 	/** Events dispatched before the dispatcher yields to the event loop. @default 512 */
 	readonly dispatchBatchSize?: number;
+	/** JSON Schemas to validate payloads with: a folder to load (sync, at construction), a list, or a registry. */
+	readonly schemas?: string | readonly JsonSchema[] | SchemaRegistry;
+	/**
+	 * `off`, `warn` (publish, and report a `warning`), `enforce` (reject an invalid payload of a topic that has a
+	 * schema) or `strict` (also reject topics with no schema). @default 'enforce'
+	 */
+	readonly validation?: ValidationMode;
 }
 
 /** Options with every default filled in. */
@@ -40,9 +48,14 @@ export interface ResolvedBusOptions {
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
 	readonly dispatchBatchSize: number;
+	readonly schemas: SchemaRegistry | undefined;
+	readonly validation: ValidationMode;
 }
 
-/** Validates bus options (`TypeError` on a bad value) and fills in the defaults. */
+/**
+ * Validates bus options (`TypeError` on a bad value) and fills in the defaults; loads `schemas` if it names a folder
+ * (`SchemaRegistryError` for a broken schema).
+ */
 export function resolveBusOptions(options: EventBusOptions | undefined): ResolvedBusOptions {
 	assertOptionalObject('options', options);
 	const given = options ?? {};
@@ -56,6 +69,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	assertBoolean('options.freezePayloads', given.freezePayloads);
 	assertInteger('options.maxPayloadDepth', given.maxPayloadDepth, 1);
 	assertInteger('options.dispatchBatchSize', given.dispatchBatchSize, 1);
+	assertOneOf('options.validation', given.validation, validationModes);
 	return {
 		maxQueueSize: given.maxQueueSize ?? 10_000,
 		overflow: given.overflow ?? 'wait',
@@ -67,5 +81,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		freezePayloads: given.freezePayloads ?? true,
 		maxPayloadDepth: given.maxPayloadDepth ?? 64,
 		dispatchBatchSize: given.dispatchBatchSize ?? 512,
+		schemas: given.schemas === undefined ? undefined : SchemaRegistry.from(given.schemas),
+		validation: given.validation ?? 'enforce',
 	};
 }

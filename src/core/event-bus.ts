@@ -35,6 +35,7 @@ import {DiagnosticsChannel} from './diagnostics-channel.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {History} from './history.js';
+import {serializeError} from './serialize-error.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
 import {waitForEvent} from './wait-for.js';
@@ -98,6 +99,9 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			source: this.#options.source,
 			freezePayloads: this.#options.freezePayloads,
 			maxPayloadDepth: this.#options.maxPayloadDepth,
+			schemas: this.#options.schemas,
+			validation: this.#options.validation,
+			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
 		});
 		this.#ingress = new IngressQueue<BusEvent>({
 			capacity: this.#options.maxQueueSize,
@@ -152,7 +156,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			this.#assertAccepting('publish');
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {
-			this.#rejected++;
+			this.#reject(topic, payload, error);
 			return Promise.reject(error);
 		}
 		let report: Promise<DeliveryReport> | undefined;
@@ -164,15 +168,16 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		const offered = this.#ingress.offer(event);
 		if (offered === 'full') {
 			this.#trackers.delete(event);
-			this.#rejected++;
-			return Promise.reject(new QueueFullError(topic, this.#options.maxQueueSize));
+			const error = new QueueFullError(topic, this.#options.maxQueueSize);
+			this.#reject(topic, payload, error);
+			return Promise.reject(error);
 		}
 		if (offered === 'queued' || offered === 'dropped') return report ?? Promise.resolve(event);
 		return offered.then<BusEvent | DeliveryReport>(
 			() => report ?? event,
 			(error: unknown) => {
 				this.#trackers.delete(event);
-				this.#rejected++;
+				this.#reject(topic, payload, error);
 				throw error;
 			},
 		);
@@ -197,13 +202,17 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
 			}
 		}
-		if (errors.length > 0) {
-			this.#rejected += items.length;
-			throw new BatchValidationError(errors);
+		let failure: Error | undefined;
+		if (errors.length > 0) failure = new BatchValidationError(errors);
+		else if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
+			failure = new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
 		}
-		if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
-			this.#rejected += items.length;
-			throw new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
+		if (failure !== undefined) {
+			for (const [index, item] of items.entries()) {
+				const own = errors.find(error => error.index === index)?.error ?? failure;
+				this.#reject((item as {topic?: unknown} | undefined)?.topic, (item as {payload?: unknown} | undefined)?.payload, own);
+			}
+			throw failure;
 		}
 		for (const event of events) {
 			const offered = this.#ingress.offer(event);
@@ -421,6 +430,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		return this.#diagnostics.on(name, listener);
 	}
 
+	#reject(topic: unknown, payload: unknown, error: unknown): void {
+		this.#rejected++;
+		if (this.#diagnostics.hasListeners('rejected')) this.#diagnostics.emit('rejected', {topic, payload, error, rejectedAt: Date.now()});
+	}
+
 	readonly #accept = (event: BusEvent): void => {
 		this.#published++;
 		this.#history.record(event);
@@ -452,7 +466,8 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		this.#diagnostics.emit('deadLetter', letter);
 		if (letter.event.topic.startsWith('$bus.') || this.#state === 'closed') return;
 		// Published like any event, so that a dead-letter store is an ordinary consumer of `$bus.dead-letter`.
-		const event = this.#events.createInternal(deadLetterTopic, letter, letter.event);
+		// The error is sent as plain data: an Error instance would serialize to `{}` on the way to a log or a collector.
+		const event = this.#events.createInternal(deadLetterTopic, {...letter, error: serializeError(letter.error)}, letter.event);
 		// Never through the overflow policy: with drop-oldest, each dead letter would drop another event in a cascade.
 		if (!this.#ingress.tryOffer(event)) {
 			this.#diagnostics.warn('ERR_DEAD_LETTER_NOT_PUBLISHED', `The queue is full: the dead letter of event ${letter.event.id} was emitted but not published on ${deadLetterTopic}`);

@@ -1,5 +1,6 @@
 import type {HandlerContext} from '../delivery/handler-context.js';
 import type {Router} from '../routing/router.js';
+import type {SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
 import type {BusEvent, PublishOptions} from '../types.js';
 import {Clock} from './clock.js';
 import {createEnvelope, deepFreeze} from './envelope.js';
@@ -13,6 +14,10 @@ export interface EventFactoryOptions {
 	readonly source: string;
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
+	readonly schemas: SchemaRegistry | undefined;
+	readonly validation: ValidationMode;
+	/** An invalid payload in `warn` mode: published anyway, and reported here. */
+	readonly warn: (error: Error) => void;
 }
 
 /**
@@ -30,6 +35,8 @@ export class EventFactory {
 
 	/**
 	 * @throws {InvalidTopicError} for a bad, wildcard or reserved topic.
+	 * @throws {SchemaValidationError} for a payload its topic's schema refuses (`enforce`, `strict`), or a topic with
+	 * no schema in `strict` mode.
 	 * @throws {InvalidPayloadError} for a payload nested deeper than `maxPayloadDepth`.
 	 * @throws {TypeError} for bad options.
 	 */
@@ -37,6 +44,11 @@ export class EventFactory {
 		const settings = this.#options;
 		settings.router.validateTopic(topic);
 		if (options !== undefined) validatePublishOptions(options);
+		const invalid = settings.schemas?.check(topic, payload, settings.validation);
+		if (invalid !== undefined) {
+			if (settings.validation === 'warn') settings.warn(invalid);
+			else throw invalid;
+		}
 		if (settings.freezePayloads) deepFreeze(topic, payload, settings.maxPayloadDepth);
 		const timestamp = this.#clock.now();
 		const id = options?.id ?? this.#ids.next(timestamp);

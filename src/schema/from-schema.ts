@@ -33,7 +33,7 @@ export type FromSchema<Schema> = Schema extends true
 					: Schema extends {readonly oneOf: readonly unknown[]}
 						? FromSchema<Schema['oneOf'][number]>
 						: Schema extends {readonly allOf: readonly unknown[]}
-							? Simplify<UnionToIntersection<FromEach<Schema['allOf'][number]>>>
+							? Intersect<Schema['allOf'][number]>
 							: Schema extends {readonly $ref: string}
 								? unknown
 								: Schema extends {readonly type: infer Type}
@@ -71,26 +71,27 @@ type FromType<Schema, Type> = Type extends 'string'
 type FromArray<Schema> = Schema extends {readonly items: infer Items} ? (Items extends readonly unknown[] ? unknown[] : Array<FromSchema<Items>>) : unknown[];
 
 type FromObject<Schema> = Schema extends {readonly properties: infer Properties extends object}
-	? Simplify<
-			{-readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? Key : never]: FromSchema<Properties[Key]>} & {
-				-readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? never : Key]?: FromSchema<Properties[Key]>;
-			} & (Schema extends {readonly additionalProperties: false} ? unknown : {[key: string]: unknown})
-		>
-	: Schema extends {readonly additionalProperties: false}
-		? Record<string, never>
-		: Schema extends {readonly additionalProperties: infer Additional extends SchemaLike}
-			? {[key: string]: FromSchema<Additional>}
-			: {[key: string]: unknown};
+	? [keyof Properties] extends [never]
+		? FromMap<Schema>
+		: Simplify<
+				{-readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? Key : never]: FromSchema<Properties[Key]>} & {
+					-readonly [Key in keyof Properties as Key extends RequiredKeys<Schema> ? never : Key]?: FromSchema<Properties[Key]>;
+				} & (Schema extends {readonly additionalProperties: false} ? unknown : {[key: string]: unknown})
+			>
+	: FromMap<Schema>;
+
+// An object schema without named properties: closed, a record of one schema, or open.
+type FromMap<Schema> = Schema extends {readonly additionalProperties: false}
+	? Record<string, never>
+	: Schema extends {readonly additionalProperties: infer Additional extends SchemaLike}
+		? {[key: string]: FromSchema<Additional>}
+		: {[key: string]: unknown};
 
 type RequiredKeys<Schema> = Schema extends {readonly required: readonly (infer Key)[]} ? Key : never;
 
-// Distributes FromSchema over a union of subschemas before they are intersected.
-type FromEach<Schema> = Schema extends unknown ? (value: FromSchema<Schema>) => void : never;
-
-type UnionToIntersection<Union> = (Union extends unknown ? Union : never) extends infer U
-	? [U] extends [(value: infer Value) => void]
-		? Value
-		: never
+// The intersection of the types of a union of subschemas: inferring from a union of parameter positions intersects.
+type Intersect<Schemas> = (Schemas extends unknown ? (value: FromSchema<Schemas>) => void : never) extends (value: infer Value) => void
+	? Value
 	: never;
 
 // Flattens intersections into one object type, so hovers and type errors read like the schema.
