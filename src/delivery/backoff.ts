@@ -23,10 +23,12 @@ export function resolveRetryPolicy(name: string, options: RetryOptions | undefin
 	assertFiniteNumber(`${name}.backoff.maxMs`, backoff.maxMs);
 	assertFiniteNumber(`${name}.backoff.factor`, backoff.factor);
 	assertOneOf(`${name}.backoff.jitter`, backoff.jitter, ['full', 'none']);
+	const initialMs = backoff.initialMs ?? noRetry.initialMs;
 	const policy: RetryPolicy = {
 		attempts: options.attempts ?? 1,
-		initialMs: backoff.initialMs ?? noRetry.initialMs,
-		maxMs: backoff.maxMs ?? noRetry.maxMs,
+		initialMs,
+		// A default cap below a given initialMs would refuse options the caller never set.
+		maxMs: backoff.maxMs ?? Math.max(noRetry.maxMs, initialMs),
 		factor: backoff.factor ?? noRetry.factor,
 		jitter: backoff.jitter ?? noRetry.jitter,
 	};

@@ -151,7 +151,13 @@ export class IngressQueue<T extends {readonly priority: number}> {
 			}
 		} finally {
 			this.#isScheduled = false;
-			this.#options.idle();
+			// After a fault (a throwing dispatch) items may remain: run again rather than strand them until the next offer.
+			if (buffer.length > 0) {
+				this.#isScheduled = true;
+				queueMicrotask(this.#schedule);
+			} else {
+				this.#options.idle();
+			}
 		}
 	};
 

@@ -57,6 +57,11 @@ interface PendingDelivery {
 	readonly tracker: DeliveryTracker | undefined;
 }
 
+interface RetryingDelivery extends PendingDelivery {
+	/** Attempts made so far. */
+	readonly attempts: number;
+}
+
 /**
  * The delivery side of one subscription: a bounded buffer of pending events, at most `concurrency` handler calls
  * at once, timeouts, retries with backoff, and dead letters. With concurrency 1 events are handled strictly in the
@@ -70,6 +75,8 @@ export class Subscriber {
 	isEnabled = true;
 	readonly #host: SubscriberHost;
 	readonly #pending = new Deque<PendingDelivery>();
+	/** Deliveries waiting for their retry timer, so that a shutdown can abandon them instead of running them later. */
+	readonly #retrying = new Map<ReturnType<typeof setTimeout>, RetryingDelivery>();
 	#running = 0;
 	#isPumping = false;
 
@@ -123,11 +130,21 @@ export class Subscriber {
 		this.#pending.push({event, tracker});
 	}
 
-	/** Dead-letters every event still waiting in the buffer (shutdown timed out); returns how many. */
+	/**
+	 * Dead-letters every event still waiting, in its buffer or for a retry (shutdown timed out); returns how many.
+	 * Handler calls already running are not interrupted.
+	 */
 	abandonPending(): number {
+		const retrying = [...this.#retrying];
+		this.#retrying.clear();
+		for (const [timer, delivery] of retrying) {
+			clearTimeout(timer);
+			this.#running--;
+			this.#drop(delivery, 'shutdown', 'the bus stopped before it was retried', delivery.attempts);
+		}
 		const abandoned = this.#pending.clear();
 		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
-		return abandoned.length;
+		return retrying.length + abandoned.length;
 	}
 
 	/** Runs the filter and transform; `undefined` means the event does not go on to the handler. */
@@ -197,11 +214,13 @@ export class Subscriber {
 			const delayMs = backoffDelay(this.settings.retry, attempt, () => this.#host.random());
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
-			setTimeout(() => {
+			const timer = setTimeout(() => {
+				this.#retrying.delete(timer);
 				this.#running--;
 				this.#attempt(event, tracker, attempt + 1);
 				this.#host.settled();
 			}, delayMs);
+			this.#retrying.set(timer, {event, tracker, attempts: attempt});
 			return;
 		}
 		this.#running--;
@@ -225,11 +244,11 @@ export class Subscriber {
 		}
 	}
 
-	#drop(delivery: PendingDelivery, reason: 'subscriber-overflow' | 'shutdown', detail: string): void {
+	#drop(delivery: PendingDelivery, reason: 'subscriber-overflow' | 'shutdown', detail: string, attempts = 0): void {
 		const {stats} = this.#host;
 		stats.inFlight--;
 		stats.dropped++;
-		this.#deadLetter(delivery.event, new EventDroppedError(delivery.event.id, reason, detail), reason, 0);
+		this.#deadLetter(delivery.event, new EventDroppedError(delivery.event.id, reason, detail), reason, attempts);
 		delivery.tracker?.dropped();
 	}
 

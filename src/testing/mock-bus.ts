@@ -1,0 +1,224 @@
+import type {EventBusOptions} from '../core/bus-options.js';
+import type {BusState} from '../core/event-bus.js';
+import {assertOneOf, assertOptionalObject} from '../internal/assert.js';
+import type {
+	BatchItemOf,
+	Bus,
+	BusDiagnostics,
+	BusEvent,
+	BusMetrics,
+	Consumer,
+	ConsumerHandle,
+	DeadLetter,
+	DeliveryReport,
+	EventFor,
+	EventMap,
+	Handler,
+	HistoryQuery,
+	PublishOptions,
+	StopReport,
+	StreamOptions,
+	SubscribeOptions,
+	Subscription,
+	SubscriptionInfo,
+	TopicOf,
+	WaitForOptions,
+} from '../types.js';
+import type {FailOnOptions, FailTarget} from './failure-rules.js';
+import type {BusRecording, DeliveryRecord} from './recorder.js';
+import {RecordingEventBus} from './recording-event-bus.js';
+import {SyncBus} from './sync-bus.js';
+
+/**
+ * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically. `queued`: through a
+ * real `EventBus` (its queue, dispatcher, timers and backoff), recorded the same way.
+ */
+export type MockBusMode = 'sync' | 'queued';
+
+/** Options of {@link createMockBus}: the options of `new EventBus()`, plus `mode`. */
+export interface MockBusOptions extends EventBusOptions {
+	/** @default 'sync' */
+	readonly mode?: MockBusMode;
+}
+
+type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) => Promise<BusEvent | DeliveryReport>;
+
+/**
+ * A bus for unit tests: implements the same {@link Bus} interface as `EventBus` (so code written against `Bus` runs
+ * on it unchanged), validates topics, patterns, payloads and options exactly as the real bus does (same routing code,
+ * same errors), and records every publish, delivery and dead letter for assertions and the vitest matchers.
+ *
+ * In `sync` mode (the default) there is no queue: `publish` hands the event to the matching handlers before it
+ * returns, and resolves once every handler it started (and anything those published) has settled; an event a
+ * handler publishes is dispatched right after the current one, never re-entrantly, and its `publish` resolves at
+ * once (as on the real bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff
+ * delays; `drain()` hands partial consumer batches over without waiting for their timer; a `stream()` buffers
+ * without holding deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities,
+ * filters, transforms, `once`, `concurrency`, `maxPending`, `timeoutMs`, reports, dead letters on
+ * `$bus.dead-letter`, diagnostics, metrics, history, `close`) behaves as on `EventBus`; the shared conformance
+ * suite (`runBusConformance`) holds both to that.
+ *
+ * @example
+ * ```ts
+ * const bus = createMockBus<{'order.created': {id: string}}>();
+ * await placeOrder(bus, {id: 'o-1'}); // the code under test publishes
+ * expect(bus.published('order.created')).toHaveLength(1);
+ * expect(bus).toHavePublished('order.created', {id: 'o-1'}); // with `import 'topicbus/testing/vitest'`
+ * ```
+ */
+export class MockBus<Events extends EventMap = EventMap> implements Bus<Events>, BusRecording {
+	/** How this mock delivers. */
+	readonly mode: MockBusMode;
+	readonly #bus: SyncBus<Events> | RecordingEventBus<Events>;
+
+	/** @throws {TypeError} when an option has the wrong type or range. */
+	constructor(options?: MockBusOptions) {
+		assertOptionalObject('options', options);
+		assertOneOf('options.mode', options?.mode, ['sync', 'queued']);
+		const {mode = 'sync', ...busOptions} = options ?? {};
+		this.mode = mode;
+		this.#bus = mode === 'sync' ? new SyncBus<Events>(busOptions) : new RecordingEventBus<Events>(busOptions);
+	}
+
+	/** `running` until `close()`; then `stopping`, `stopped` and `closed`, as on `EventBus`. */
+	get state(): BusState {
+		return this.#bus.state;
+	}
+
+	/**
+	 * As `EventBus.publish`, and recorded. In `sync` mode it resolves once the handlers it started have settled
+	 * (at once when called from a handler); rejections (`InvalidTopicError`, `BusClosedError`, ...) are the real
+	 * bus's.
+	 */
+	publish<Topic extends TopicOf<Events>>(
+		topic: Topic,
+		payload: Events[Topic],
+		options: PublishOptions & {readonly awaitDelivery: true},
+	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
+	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
+		return (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+	}
+
+	/** As `EventBus.publishBatch`: all or nothing (`BatchValidationError` lists every bad item), and recorded. */
+	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		return this.#bus.publishBatch(items);
+	}
+
+	/** As `EventBus.subscribe`; each successful call of `handler` is recorded in `delivered()`. */
+	subscribe<Pattern extends string>(
+		pattern: Pattern,
+		handler: Handler<EventFor<Events, Pattern>>,
+		options?: SubscribeOptions<EventFor<Events, Pattern>>,
+	): Subscription {
+		return this.#bus.subscribe(pattern, handler, options);
+	}
+
+	/** As `EventBus.unsubscribe`. */
+	unsubscribe(id: string): boolean {
+		return this.#bus.unsubscribe(id);
+	}
+
+	/** As `EventBus.unsubscribePattern`: removes the subscriptions made with exactly this pattern. */
+	unsubscribePattern(pattern: string): number {
+		return this.#bus.unsubscribePattern(pattern);
+	}
+
+	/** As `EventBus.subscriptions`: the active subscriptions, in subscription order. */
+	subscriptions(): SubscriptionInfo[] {
+		return this.#bus.subscriptions();
+	}
+
+	/** As `EventBus.waitFor`: the next matching event dispatched after the call. */
+	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
+		return this.#bus.waitFor(pattern, options);
+	}
+
+	/** As `EventBus.stream`; in `sync` mode unread events do not keep `publish` or `drain()` waiting. */
+	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
+		return this.#bus.stream(pattern, options);
+	}
+
+	/** As `EventBus.history`: accepted events from the ring buffer (`historySize`, default 1,000), oldest first. */
+	history(query?: HistoryQuery): BusEvent[] {
+		return this.#bus.history(query);
+	}
+
+	/** As `EventBus.use`: registers a consumer; its successful `consume` calls are recorded per event. */
+	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
+		return this.#bus.use(consumer);
+	}
+
+	/** As `EventBus.on`: the bus's own diagnostics (`deadLetter`, `retry`, `warning`, `drained`, ...). */
+	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
+		return this.#bus.on(name, listener);
+	}
+
+	/** As `EventBus.getMetrics`. */
+	getMetrics(): BusMetrics {
+		return this.#bus.getMetrics();
+	}
+
+	/** Resolves when nothing is queued or in flight; in `sync` mode partial consumer batches are handed over at once. */
+	drain(): Promise<void> {
+		return this.#bus.drain();
+	}
+
+	/** As `EventBus.close`: delivers what was accepted, closes consumers, then rejects further publishes. */
+	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		return this.#bus.close(options);
+	}
+
+	/**
+	 * Events published through `publish`/`publishBatch` (not the bus's own `$bus.*` events), in acceptance order,
+	 * optionally only those whose topic matches `pattern` (the bus's grammar; `InvalidTopicError` when invalid).
+	 */
+	published<Pattern extends string = '**'>(pattern?: Pattern): EventFor<Events, Pattern>[] {
+		return this.#bus.recorder.published(pattern) as EventFor<Events, Pattern>[];
+	}
+
+	/** Successful deliveries (event as the handler got it, subscription, attempts), in completion order. */
+	delivered<Pattern extends string = '**'>(pattern?: Pattern): DeliveryRecord<EventFor<Events, Pattern>>[] {
+		return this.#bus.recorder.delivered(pattern) as DeliveryRecord<EventFor<Events, Pattern>>[];
+	}
+
+	/** Deliveries that failed for good (after their last attempt, or in their filter/transform), as dead letters. */
+	failed(): DeadLetter[] {
+		return this.#bus.recorder.failed();
+	}
+
+	/** Every dead letter: failed deliveries and dropped events. */
+	deadLettered(): DeadLetter[] {
+		return this.#bus.recorder.deadLettered();
+	}
+
+	/**
+	 * Makes deliveries fail on demand: every attempt to deliver to a subscription named `target` (or a consumer of
+	 * that name), or of an event whose topic matches `target` as a pattern, fails with `error` (default: a new
+	 * {@link InjectedFailureError}) instead of calling the handler; retries and dead letters follow the
+	 * subscription's policy. With `{times: n}` only the next n matching attempts fail. Returns a function that
+	 * removes the rule; `reset()` removes them all. To make `publish` itself reject, stub it (`vi.spyOn`).
+	 *
+	 * @throws {TypeError} when `target` or `options` is malformed.
+	 * @throws {InvalidTopicError} when `{topic}` is not a valid pattern.
+	 */
+	failOn(target: FailTarget, error?: unknown, options?: FailOnOptions): () => void {
+		return this.#bus.failures.add(target, error, options);
+	}
+
+	/** Forgets what was recorded and removes every `failOn` rule; subscriptions, history and metrics stay. */
+	reset(): void {
+		this.#bus.recorder.clear();
+		this.#bus.failures.clear();
+	}
+}
+
+/**
+ * Creates a {@link MockBus}: an isolated bus (never the singleton) that records everything and, by default, delivers
+ * synchronously. Takes the options of `new EventBus()` plus `mode` (`'sync'` or `'queued'`).
+ *
+ * @throws {TypeError} when an option has the wrong type or range.
+ */
+export function createMockBus<Events extends EventMap = EventMap>(options?: MockBusOptions): MockBus<Events> {
+	return new MockBus<Events>(options);
+}

@@ -1,0 +1,154 @@
+import {EventBus} from '../core/event-bus.js';
+import type {EventBusOptions} from '../core/bus-options.js';
+import {resolveTopicLimits} from '../routing/topic.js';
+import type {
+	BatchItemOf,
+	BusEvent,
+	Consumer,
+	ConsumerHandle,
+	DeliveryReport,
+	EventFor,
+	EventMap,
+	Handler,
+	PublishOptions,
+	SubscribeOptions,
+	Subscription,
+	TopicOf,
+} from '../types.js';
+import {FailureRules} from './failure-rules.js';
+import {Recorder} from './recorder.js';
+import {isThenable} from './thenable.js';
+
+type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) => Promise<BusEvent | DeliveryReport>;
+
+const ignore = (): void => {};
+
+/**
+ * A real `EventBus` that records what happens on it, through its public API only: publishes (when accepted, or when
+ * first dispatched if that comes first), successful deliveries (by wrapping each handler and consumer), and dead
+ * letters (from the `deadLetter` diagnostic). Each handler call first asks the failure rules, which may fail it.
+ * Subscriptions made by `waitFor` and `stream` are internal to the bus and not wrapped.
+ */
+export class RecordingEventBus<Events extends EventMap = EventMap> extends EventBus<Events> {
+	readonly recorder: Recorder;
+	readonly failures: FailureRules;
+
+	/** @throws {TypeError} when an option has the wrong type or range. */
+	constructor(options?: EventBusOptions) {
+		super(options);
+		const limits = resolveTopicLimits(options?.limits);
+		this.recorder = new Recorder(limits);
+		this.failures = new FailureRules(limits);
+		this.on('deadLetter', letter => {
+			this.recorder.noteDeadLetter(letter);
+		});
+	}
+
+	override publish<Topic extends TopicOf<Events>>(
+		topic: Topic,
+		payload: Events[Topic],
+		options: PublishOptions & {readonly awaitDelivery: true},
+	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
+	override publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	override publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
+		const result = (super.publish as AnyPublish).call(this, topic, payload, options);
+		const isReport = options?.awaitDelivery === true;
+		result.then(value => {
+			this.recorder.notePublished(isReport ? (value as DeliveryReport).event : (value as BusEvent));
+		}, ignore);
+		return result;
+	}
+
+	override async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		const events = await super.publishBatch(items);
+		for (const event of events) this.recorder.notePublished(event);
+		return events;
+	}
+
+	override subscribe<Pattern extends string>(
+		pattern: Pattern,
+		handler: Handler<EventFor<Events, Pattern>>,
+		options?: SubscribeOptions<EventFor<Events, Pattern>>,
+	): Subscription {
+		const noting = this.#notingOptions(options as SubscribeOptions | undefined);
+		// Malformed arguments go through untouched, so that they fail exactly as on a plain EventBus.
+		if (typeof handler !== 'function' || noting === undefined) return super.subscribe(pattern, handler, options);
+		let subscription: Subscription | undefined;
+		const wrapped = this.#wrap(
+			() => subscription!,
+			(event: BusEvent) => handler(event as EventFor<Events, Pattern>),
+			event => [event],
+		);
+		subscription = super.subscribe(pattern, wrapped, noting as unknown as SubscribeOptions<EventFor<Events, Pattern>>);
+		return subscription;
+	}
+
+	override use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
+		const given = consumer as unknown as Consumer;
+		if (typeof given !== 'object' || given === null || typeof given.consume !== 'function') return super.use(consumer);
+		let handle: ConsumerHandle | undefined;
+		const consume = this.#wrap(
+			() => handle!.subscription,
+			(events: BusEvent | readonly BusEvent[]) => given.consume(events),
+			events => (Array.isArray(events) ? (events as readonly BusEvent[]) : [events as BusEvent]),
+		);
+		// A plain copy, so that consumers written as classes (methods on the prototype, #private state) keep `this`.
+		const copy: Record<string, unknown> = {name: given.name, topics: given.topics, consume};
+		for (const key of ['priority', 'retry', 'timeoutMs', 'batchSize', 'batchTimeoutMs'] as const) if (given[key] !== undefined) copy[key] = given[key];
+		for (const key of ['filter', 'transform', 'close'] as const) {
+			const value: unknown = given[key];
+			if (value !== undefined) copy[key] = typeof value === 'function' ? value.bind(given) : value;
+		}
+		const noting = this.#notingOptions(copy['filter'] === undefined ? {} : {filter: copy['filter'] as (event: BusEvent) => boolean});
+		if (noting?.filter !== undefined) copy['filter'] = noting.filter;
+		handle = super.use(copy as unknown as Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>);
+		return handle;
+	}
+
+	/**
+	 * The options with a filter that notes each event when it is first dispatched (before any transform), so that an
+	 * event published with `awaitDelivery` is recorded in dispatch order rather than when its report resolves.
+	 * `undefined` when the options are malformed.
+	 */
+	#notingOptions(options: SubscribeOptions | undefined): SubscribeOptions | undefined {
+		if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return undefined;
+		const filter = options?.filter;
+		if (filter !== undefined && typeof filter !== 'function') return undefined;
+		return {
+			...options,
+			filter: event => {
+				this.recorder.notePublished(event);
+				return filter === undefined || filter(event);
+			},
+		};
+	}
+
+	/** Wraps a handler: the failure rules may fail a call; a call that succeeds is recorded for each of its events. */
+	#wrap<Input>(subscription: () => Subscription, call: (input: Input) => unknown, eventsOf: (input: Input) => readonly BusEvent[]): (input: Input) => unknown {
+		const attempts = new WeakMap<BusEvent, number>();
+		return (input: Input): unknown => {
+			const events = eventsOf(input);
+			const {id, name, pattern} = subscription();
+			for (const event of events) attempts.set(event, (attempts.get(event) ?? 0) + 1);
+			for (const event of events) {
+				const injected = this.failures.check(event, name);
+				if (injected !== undefined) throw injected.error;
+			}
+			const record = (): void => {
+				for (const event of events) {
+					this.recorder.noteDelivered({event, subscription: {id, name, pattern}, attempts: attempts.get(event) ?? 1});
+					attempts.delete(event);
+				}
+			};
+			const result = call(input);
+			if (!isThenable(result)) {
+				record();
+				return result;
+			}
+			return Promise.resolve(result).then(value => {
+				record();
+				return value;
+			});
+		};
+	}
+}

@@ -1,0 +1,404 @@
+import {BatchValidationError, BusClosedError, EventDroppedError, type BatchItemError} from '../errors.js';
+import {adaptConsumer} from '../core/consumer-adapter.js';
+import {deadLetterTopic, type BusState} from '../core/event-bus.js';
+import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from '../core/bus-options.js';
+import {DiagnosticsChannel} from '../core/diagnostics-channel.js';
+import {EventFactory} from '../core/event-factory.js';
+import {History} from '../core/history.js';
+import {serializeError} from '../core/serialize-error.js';
+import {resolveSubscriberSettings} from '../core/subscribe-options.js';
+import {waitForEvent} from '../core/wait-for.js';
+import {DeliveryTracker} from '../delivery/delivery-tracker.js';
+import {HandlerContext} from '../delivery/handler-context.js';
+import {assertInteger, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
+import {Router} from '../routing/router.js';
+import {compilePattern} from '../routing/topic.js';
+import type {
+	BatchItemOf,
+	Bus,
+	BusDiagnostics,
+	BusEvent,
+	BusMetrics,
+	Consumer,
+	ConsumerHandle,
+	DeadLetter,
+	DeliveryReport,
+	EventFor,
+	EventMap,
+	Handler,
+	HistoryQuery,
+	PublishOptions,
+	StopReport,
+	StreamOptions,
+	SubscribeOptions,
+	Subscription,
+	SubscriptionInfo,
+	TopicOf,
+	WaitForOptions,
+} from '../types.js';
+import {FailureRules} from './failure-rules.js';
+import {IdleWaiters, settlesWithin} from './idle-waiters.js';
+import {Recorder} from './recorder.js';
+import {adaptSyncConsumer, createConsumerHandle, type SyncConsumerAdapter} from './sync-consumer.js';
+import {createSyncStream} from './sync-stream.js';
+import {createSyncSubscriptionHandle} from './sync-subscription-handle.js';
+import {SyncSubscriber, type SyncStats, type SyncSubscriberHost} from './sync-subscriber.js';
+
+interface Queued {
+	readonly event: BusEvent;
+	readonly tracker: DeliveryTracker;
+}
+
+const ignoreReport = (): void => {};
+
+/**
+ * The deterministic engine of the mock bus: the real bus's validation, envelopes, routing (the same `Router`),
+ * subscription rules, reports, dead letters and diagnostics, with no queue between `publish` and the handlers.
+ * `publish` dispatches at once, in the caller's call stack; an event published by a handler waits until the current
+ * event has been handed to every subscription (never re-entrant), then is dispatched in the same run. Everything it
+ * accepts, delivers and dead-letters goes to its {@link Recorder}.
+ */
+export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> {
+	readonly recorder: Recorder;
+	readonly failures: FailureRules;
+	readonly #options: ResolvedBusOptions;
+	readonly #router: Router<SyncSubscriber>;
+	readonly #subscribers = new Map<string, SyncSubscriber>();
+	readonly #history: History;
+	readonly #context: HandlerContext;
+	readonly #events: EventFactory;
+	readonly #diagnostics = new DiagnosticsChannel();
+	readonly #consumers = new Map<ConsumerHandle, SyncConsumerAdapter>();
+	readonly #stats: SyncStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
+	readonly #queue: Queued[] = [];
+	readonly #host: SyncSubscriberHost;
+	readonly #idle = new IdleWaiters(isStrict => this.#isIdle(isStrict));
+	#isDispatching = false;
+	#eager = 0;
+	#published = 0;
+	#rejected = 0;
+	#seq = 0;
+	#state: BusState = 'running';
+	#closing: Promise<StopReport> | undefined;
+
+	/** @throws {TypeError} when an option has the wrong type or range (the options of `new EventBus()`). */
+	constructor(options?: EventBusOptions) {
+		this.#options = resolveBusOptions(options);
+		this.#router = new Router<SyncSubscriber>({
+			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
+			cacheSize: this.#options.routeCacheSize,
+		});
+		this.recorder = new Recorder(this.#router.limits);
+		this.failures = new FailureRules(this.#router.limits);
+		this.#history = new History(this.#options.historySize);
+		this.#context = new HandlerContext(this.#options.asyncContext);
+		this.#events = new EventFactory({
+			router: this.#router as Router<never>,
+			context: this.#context,
+			source: this.#options.source,
+			freezePayloads: this.#options.freezePayloads,
+			maxPayloadDepth: this.#options.maxPayloadDepth,
+			schemas: this.#options.schemas,
+			validation: this.#options.validation,
+			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
+		});
+		this.#host = {
+			stats: this.#stats,
+			context: this.#context,
+			recorder: this.recorder,
+			failures: this.failures,
+			freeze: event => this.#events.freezeTransformed(event),
+			deadLetter: letter => this.#deadLetter(letter),
+			retrying: notice => this.#diagnostics.emit('retry', notice),
+			settled: () => this.#dispatchQueued(),
+			expire: subscriber => this.#remove(subscriber),
+		};
+	}
+
+	get state(): BusState {
+		return this.#state;
+	}
+
+	publish<Topic extends TopicOf<Events>>(
+		topic: Topic,
+		payload: Events[Topic],
+		options: PublishOptions & {readonly awaitDelivery: true},
+	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
+	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
+		let event: BusEvent;
+		try {
+			this.#assertAccepting('publish');
+			event = this.#events.create(topic, payload, options);
+		} catch (error) {
+			this.#rejected++;
+			return Promise.reject(error);
+		}
+		const isNested = this.#context.current() !== undefined;
+		let resolveReport: (report: DeliveryReport) => void = ignoreReport;
+		const report = options?.awaitDelivery === true ? new Promise<DeliveryReport>(resolve => (resolveReport = resolve)) : undefined;
+		this.#accept(event, resolveReport);
+		this.#dispatchQueued();
+		if (report !== undefined) return report;
+		// From inside a handler, resolve on acceptance as the real bus does: waiting for delivery there could deadlock.
+		return isNested ? Promise.resolve(event) : this.#idle.whenIdle(false).then(() => event);
+	}
+
+	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		if (!Array.isArray(items)) fail('items', 'an array', items);
+		this.#assertAccepting('publishBatch');
+		const events: BusEvent[] = [];
+		const errors: BatchItemError[] = [];
+		for (const [index, item] of items.entries()) {
+			try {
+				assertPlainObject(`items[${index}]`, item);
+				events.push(this.#events.create(item.topic as string, item.payload, item.options as PublishOptions | undefined));
+			} catch (error) {
+				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
+			}
+		}
+		if (errors.length > 0) {
+			this.#rejected += items.length;
+			throw new BatchValidationError(errors);
+		}
+		const isNested = this.#context.current() !== undefined;
+		for (const event of events) this.#accept(event, ignoreReport);
+		this.#dispatchQueued();
+		if (!isNested) await this.#idle.whenIdle(false);
+		return events;
+	}
+
+	subscribe<Pattern extends string>(
+		pattern: Pattern,
+		handler: Handler<EventFor<Events, Pattern>>,
+		options?: SubscribeOptions<EventFor<Events, Pattern>>,
+	): Subscription {
+		return this.#subscribe([pattern], handler as Handler, options as SubscribeOptions | undefined);
+	}
+
+	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
+		const given = consumer as unknown as Consumer;
+		// The real adapter validates, so that a malformed consumer fails with the real bus's TypeError.
+		const {patterns} = adaptConsumer(given);
+		const adapter = adaptSyncConsumer(given, () => this.#eager > 0);
+		const options: Record<string, unknown> = {name: given.name, concurrency: adapter.concurrency};
+		for (const key of ['priority', 'filter', 'transform', 'retry', 'timeoutMs'] as const) if (given[key] !== undefined) options[key] = given[key];
+		const subscription = this.#subscribe(patterns, adapter.handler, options as SubscribeOptions);
+		const handle = createConsumerHandle(given, subscription, adapter, async () => {
+			this.#consumers.delete(handle);
+			await this.drain();
+		});
+		this.#consumers.set(handle, adapter);
+		return handle;
+	}
+
+	unsubscribe(id: string): boolean {
+		const subscriber = this.#subscribers.get(id);
+		if (subscriber === undefined) return false;
+		this.#remove(subscriber);
+		return true;
+	}
+
+	unsubscribePattern(pattern: string): number {
+		let count = 0;
+		for (const subscriber of [...this.#subscribers.values()]) {
+			if (subscriber.settings.pattern === pattern) {
+				this.#remove(subscriber);
+				count++;
+			}
+		}
+		return count;
+	}
+
+	subscriptions(): SubscriptionInfo[] {
+		return [...this.#subscribers.values()].map(({settings, isEnabled, pending, running}) => ({
+			id: settings.id,
+			name: settings.name,
+			pattern: settings.pattern,
+			priority: settings.priority,
+			isEnabled,
+			concurrency: settings.concurrency,
+			pending,
+			inFlight: running,
+		}));
+	}
+
+	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
+		return waitForEvent(this.#subscribeOne, pattern, options);
+	}
+
+	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
+		return createSyncStream(this.#subscribeOne, this.#dropFromStream, pattern, options);
+	}
+
+	history(query?: HistoryQuery): BusEvent[] {
+		assertOptionalObject('query', query);
+		const given = query ?? {};
+		assertInteger('query.limit', given.limit, 0);
+		return this.#history.query({
+			matches: given.pattern === undefined ? undefined : compilePattern(given.pattern, this.#router.limits),
+			since: given.since,
+			until: given.until,
+			correlationId: given.correlationId,
+			limit: given.limit,
+		});
+	}
+
+	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
+		return this.#diagnostics.on(name, listener);
+	}
+
+	getMetrics(): BusMetrics {
+		const stats = this.#stats;
+		return {
+			published: this.#published,
+			delivered: stats.delivered,
+			failed: stats.failed,
+			retried: stats.retried,
+			dropped: stats.dropped,
+			deadLettered: stats.deadLettered,
+			rejected: this.#rejected,
+			queueSize: this.#queue.length,
+			inFlight: stats.inFlight,
+			waitingProducers: 0,
+			subscriptions: this.#subscribers.size,
+		};
+	}
+
+	/** Hands partial consumer batches over at once (not after their timer), then resolves when nothing is in flight. */
+	async drain(): Promise<void> {
+		this.#eager++;
+		try {
+			for (const adapter of this.#consumers.values()) adapter.flush();
+			await this.#idle.whenIdle(true);
+		} finally {
+			this.#eager--;
+		}
+	}
+
+	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		if (this.#closing !== undefined) return this.#closing;
+		assertOptionalObject('options', options);
+		assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+		this.#closing = this.#close(options?.timeoutMs);
+		return this.#closing;
+	}
+
+	async #close(timeoutMs: number | undefined): Promise<StopReport> {
+		this.#state = 'stopping';
+		this.#eager++; // Never decremented: a closing bus hands every batch over at once.
+		const isDrained = await settlesWithin(this.drain(), timeoutMs);
+		let abandoned = 0;
+		if (!isDrained) {
+			for (const subscriber of this.#subscribers.values()) abandoned += subscriber.abandonPending();
+			this.#dispatchQueued(); // Their dead letters.
+		}
+		this.#state = 'stopped';
+		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
+		this.#diagnostics.emit('stopped', report);
+		await Promise.allSettled([...this.#consumers.keys()].map(async handle => handle.close()));
+		this.#state = 'closed';
+		for (const subscriber of [...this.#subscribers.values()]) this.#remove(subscriber);
+		this.#diagnostics.emit('closed', report);
+		return report;
+	}
+
+	#subscribe(patterns: readonly string[], handler: Handler, options: SubscribeOptions | undefined): Subscription {
+		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
+		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
+		const subscriber = new SyncSubscriber(settings, this.#host);
+		const handle = createSyncSubscriptionHandle(subscriber, this.#removeSubscriber);
+		const signal = options?.signal;
+		if (signal?.aborted === true) {
+			subscriber.isActive = false;
+			return handle;
+		}
+		const added: string[] = [];
+		try {
+			for (const pattern of patterns) {
+				this.#router.add(pattern, subscriber);
+				added.push(pattern);
+			}
+		} catch (error) {
+			for (const pattern of added) this.#router.remove(pattern, subscriber);
+			throw error;
+		}
+		this.#subscribers.set(settings.id, subscriber);
+		signal?.addEventListener('abort', () => this.#remove(subscriber), {once: true});
+		return handle;
+	}
+
+	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
+
+	readonly #removeSubscriber = (subscriber: SyncSubscriber): void => {
+		this.#remove(subscriber);
+	};
+
+	#remove(subscriber: SyncSubscriber): void {
+		subscriber.isActive = false;
+		if (!this.#subscribers.delete(subscriber.settings.id)) return;
+		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
+	}
+
+	/** Counts, records and queues an accepted event, ahead of lower-priority events still queued. */
+	#accept(event: BusEvent, onReport: (report: DeliveryReport) => void): void {
+		this.#published++;
+		this.#history.record(event);
+		this.recorder.notePublished(event);
+		const queued: Queued = {event, tracker: new DeliveryTracker(onReport)};
+		let at = this.#queue.length;
+		while (at > 0 && this.#queue[at - 1]!.event.priority < event.priority) at--;
+		this.#queue.splice(at, 0, queued);
+	}
+
+	/** Dispatches everything queued, in this call stack; a no-op when a dispatch is already running below us. */
+	#dispatchQueued(): void {
+		if (!this.#isDispatching) {
+			this.#isDispatching = true;
+			try {
+				for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+					// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
+					const route = this.#router.route(next.event.topic);
+					next.tracker.dispatched(next.event, route.length);
+					for (const subscriber of route) subscriber.deliver(next.event, next.tracker);
+				}
+			} finally {
+				this.#isDispatching = false;
+			}
+		}
+		this.#checkIdle();
+	}
+
+	#deadLetter(letter: DeadLetter): void {
+		this.recorder.noteDeadLetter(letter);
+		this.#diagnostics.emit('deadLetter', letter);
+		if (letter.event.topic.startsWith('$bus.') || this.#state === 'closed') return;
+		// Queued only: whoever reported the failure dispatches it once its own bookkeeping is done. The error goes as
+		// plain data, as on the real bus.
+		this.#accept(this.#events.createInternal(deadLetterTopic, {...letter, error: serializeError(letter.error)}, letter.event), ignoreReport);
+	}
+
+	readonly #dropFromStream = (event: BusEvent, subscription: Subscription, detail: string): void => {
+		this.#stats.dropped++;
+		this.#stats.deadLettered++;
+		const error = new EventDroppedError(event.id, 'subscriber-overflow', detail);
+		const {id, name, pattern} = subscription;
+		this.#deadLetter({event, error, reason: 'subscriber-overflow', subscription: {id, name, pattern}, attempts: 0, failedAt: Date.now()});
+	};
+
+	#assertAccepting(operation: string): void {
+		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
+	}
+
+	#isIdle(isStrict: boolean): boolean {
+		if (this.#queue.length > 0 || this.#isDispatching) return false;
+		let parked = 0;
+		if (!isStrict) for (const adapter of this.#consumers.values()) parked += adapter.parked;
+		return this.#stats.inFlight === parked;
+	}
+
+	#checkIdle(): void {
+		this.#idle.check();
+		if (this.#diagnostics.hasListeners('drained') && this.#isIdle(true)) this.#diagnostics.emit('drained');
+	}
+}

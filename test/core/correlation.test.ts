@@ -1,0 +1,143 @@
+import {describe, expect, test} from 'vitest';
+import {EventBus, type BusEvent} from '../../src/index.js';
+import {nextMacrotask} from './helpers.js';
+
+/** Subscribes `handler` to `topic` and returns the events published by the bus on `child` topics. */
+function recordTopic(bus: EventBus, pattern: string): BusEvent[] {
+	const seen: BusEvent[] = [];
+	bus.subscribe(pattern, event => {
+		seen.push(event);
+	});
+	return seen;
+}
+
+describe('correlation', () => {
+	test('correlation - an event published in the synchronous part of a handler inherits correlationId and gets causationId', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', () => {
+			void bus.publish('child', null);
+		});
+		const parent = await bus.publish('parent', null, {correlationId: 'workflow-1'});
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: 'workflow-1', causationId: parent.id});
+	});
+
+	test('correlation - an event published after an await in a handler inherits too', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async () => {
+			await nextMacrotask();
+			await Promise.resolve();
+			await bus.publish('child', null);
+		});
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: parent.id, causationId: parent.id});
+	});
+
+	test('correlation - a chain keeps the first correlationId and links each causationId to its parent', async () => {
+		const bus = new EventBus();
+		const events = recordTopic(bus, 'step.*');
+		bus.subscribe('step.one', async () => {
+			await Promise.resolve();
+			await bus.publish('step.two', null);
+		});
+		bus.subscribe('step.two', () => {
+			void bus.publish('step.three', null);
+		});
+		const first = await bus.publish('step.one', null);
+		await bus.drain();
+		const [one, two, three] = events;
+		expect(one).toBe(first);
+		expect(two).toMatchObject({correlationId: first.id, causationId: first.id});
+		expect(three).toMatchObject({correlationId: first.id, causationId: two!.id});
+	});
+
+	test('correlation - with asyncContext false the synchronous part of a handler still inherits', async () => {
+		const bus = new EventBus({asyncContext: false});
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', () => {
+			void bus.publish('child', null);
+		});
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: parent.correlationId, causationId: parent.id});
+	});
+
+	test('correlation - with asyncContext false an event published after an await starts its own workflow', async () => {
+		const bus = new EventBus({asyncContext: false});
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async () => {
+			await nextMacrotask();
+			await bus.publish('child', null);
+		});
+		await bus.publish('parent', null);
+		await bus.drain();
+		const child = children[0]!;
+		expect(child).toMatchObject({correlationId: child.id, causationId: undefined});
+	});
+
+	test('correlation - explicit options override what would be inherited', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', () => {
+			void bus.publish('child', null, {correlationId: 'mine', causationId: 'also-mine'});
+		});
+		await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: 'mine', causationId: 'also-mine'});
+	});
+
+	test('correlation - outside any handler an event starts its own workflow, even after handlers ran', async () => {
+		const bus = new EventBus();
+		bus.subscribe('parent', async () => {
+			await Promise.resolve();
+		});
+		await bus.publish('parent', null);
+		await bus.drain();
+		const independent = await bus.publish('other', null);
+		expect(independent).toMatchObject({correlationId: independent.id, causationId: undefined});
+	});
+
+	test('correlation - the handler of an inner event sees the inner event as its parent, not the outer one', async () => {
+		const bus = new EventBus();
+		const grandchildren = recordTopic(bus, 'grandchild');
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async () => {
+			await bus.publish('child', null);
+		});
+		bus.subscribe('child', async () => {
+			await nextMacrotask();
+			await bus.publish('grandchild', null);
+		});
+		await bus.publish('parent', null);
+		await bus.drain();
+		expect(grandchildren[0]!.causationId).toBe(children[0]!.id);
+	});
+
+	test('correlation - events published by the handlers of two different events do not mix', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async event => {
+			await nextMacrotask();
+			await bus.publish('child', event.payload);
+		}, {concurrency: 2});
+		const first = await bus.publish('parent', 1);
+		const second = await bus.publish('parent', 2);
+		await bus.drain();
+		const byPayload = new Map(children.map(child => [child.payload, child]));
+		expect(byPayload.get(1)).toMatchObject({causationId: first.id, correlationId: first.id});
+		expect(byPayload.get(2)).toMatchObject({causationId: second.id, correlationId: second.id});
+	});
+
+	test('correlation - replay handlers run with the replayed event as parent', async () => {
+		const bus = new EventBus();
+		const original = await bus.publish('past', null);
+		let child: BusEvent | undefined;
+		await bus.replay('past', async () => {
+			child = await bus.publish('child', null);
+		});
+		expect(child).toMatchObject({correlationId: original.correlationId, causationId: original.id});
+	});
+});
