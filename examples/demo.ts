@@ -5,12 +5,12 @@
 import {fileURLToPath} from 'node:url';
 import {EventBus, SchemaValidationError, type BusEvent, type DeadLetter} from '../src/index.js';
 
-interface Events {
+type Events = {
 	'order.created': {orderId: string; amount: number};
 	'order.paid': {orderId: string};
 	'order.shipped.eu': {orderId: string; carrier: string};
 	'payment.failed': {orderId: string; reason: string};
-}
+};
 
 // One JSON Schema per topic, loaded from a folder: payloads are validated on publish.
 const schemas = fileURLToPath(new URL('schemas', import.meta.url));

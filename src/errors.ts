@@ -22,6 +22,7 @@ export const ErrorCodes = {
 	FilterError: 'ERR_FILTER_FAILED',
 	SchemaValidationError: 'ERR_SCHEMA_VALIDATION',
 	SchemaRegistryError: 'ERR_SCHEMA_REGISTRY',
+	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
 } as const;
 
 /** A stable error code. */

@@ -5,6 +5,13 @@
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {serializeError} from './core/serialize-error.js';
+export {LoggingConsumer} from './consumers/logging-consumer.js';
+export {defaultRedactPaths} from './consumers/redaction.js';
+export {MetricsConsumer} from './consumers/metrics-consumer.js';
+export {DeadLetterConsumer} from './consumers/dead-letter-consumer.js';
+export {DeadLetterReplayError} from './consumers/dead-letter-replay-error.js';
+export {createProducer} from './producers/producer.js';
+export {tracked, track} from './producers/tracked.js';
 export {
 	SchemaRegistry,
 	busSchemas,
@@ -34,6 +41,19 @@ export {
 } from './errors.js';
 
 export type {EventBusOptions} from './core/bus-options.js';
+export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
+export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
+export type {LatencySummary} from './consumers/latency-histogram.js';
+export type {DeliveredNotice} from './consumers/bus-diagnostics.js';
+export type {DeadLetterConsumerOptions, DeadLetterWarning, DeadLetterStats} from './consumers/dead-letter-consumer.js';
+export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-letter-replay.js';
+export type {DeadLetterQuery} from './consumers/dead-letter-query.js';
+export type {DeadLetterInput, StoredDeadLetter, StoredDeadLetterReason, DeadLetterSubscription} from './consumers/stored-dead-letter.js';
+export type {DeadLetterReplayFailure} from './consumers/dead-letter-replay-error.js';
+export type {SerializedError} from './consumers/serialized-error.js';
+export type {ConsumerSettings} from './consumers/consumer-settings.js';
+export type {Producer, ProducerOptions, ScopedTopic, PrefixedTopic, ScopedPayload, ScopedBatchItem} from './producers/producer.js';
+export type {TrackOptions, TrackTarget} from './producers/tracked.js';
 export type {
 	ApiInfo,
 	AsyncApiDocument,

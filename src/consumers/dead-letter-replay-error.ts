@@ -1,4 +1,4 @@
-import {EventBusError, type ErrorCode} from '../errors.js';
+import {ErrorCodes, EventBusError} from '../errors.js';
 
 /** Why one dead letter could not be replayed. */
 export type DeadLetterReplayFailure = 'not-found' | 'subscription-gone';
@@ -12,8 +12,7 @@ export class DeadLetterReplayError extends EventBusError {
 	readonly reason: DeadLetterReplayFailure;
 
 	constructor(letterId: string, reason: DeadLetterReplayFailure, detail: string) {
-		// The code belongs in `ErrorCodes` (errors.ts) next to the others; cast until it is added there.
-		super('ERR_DEAD_LETTER_REPLAY' as ErrorCode, `Cannot replay dead letter ${letterId}: ${detail}`);
+		super(ErrorCodes.DeadLetterReplayError, `Cannot replay dead letter ${letterId}: ${detail}`);
 		this.letterId = letterId;
 		this.reason = reason;
 	}

@@ -1,3 +1,4 @@
+import {HandlerTimeoutError} from '../errors.js';
 import {assertFunction, assertInteger, assertOptionalFunction, assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, Handler} from '../types.js';
 
@@ -49,7 +50,7 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 		batch = [];
 		// Called through a promise so that a synchronous throw fails the batch like a rejection does.
 		Promise.resolve()
-			.then(() => consumer.consume(items.map(item => item.event)))
+			.then(() => withTimeout(consumer.consume(items.map(item => item.event)), consumer.timeoutMs, consumer.name))
 			.then(
 				() => {
 					for (const item of items) item.resolve();
@@ -63,7 +64,8 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 	const handler = (event: BusEvent): Promise<void> =>
 		new Promise((resolve, reject) => {
 			batch.push({event, resolve, reject});
-			if (isEager || batch.length >= batchSize) flush();
+			if (batch.length >= batchSize) flush();
+			else if (isEager) queueMicrotask(flush); // One batch for what a stopping bus still dispatches together.
 			else timer ??= setTimeout(flush, batchTimeoutMs);
 		});
 
@@ -77,4 +79,14 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 			flush();
 		},
 	};
+}
+
+/** `result`, or a rejection with `HandlerTimeoutError` once `timeoutMs` passes first. */
+function withTimeout(result: unknown, timeoutMs: number | undefined, name: string): unknown {
+	if (timeoutMs === undefined || !(result instanceof Promise)) return result;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_resolve, reject) => {
+		timer = setTimeout(() => reject(new HandlerTimeoutError(name, timeoutMs)), timeoutMs);
+	});
+	return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }

@@ -31,30 +31,55 @@ export function createEnvelope(fields: EnvelopeFields): BusEvent {
 	});
 }
 
+// Objects known to be frozen all the way down, so that publishing the same payload again costs one lookup.
+const deepFrozen = new WeakSet<object>();
+
 /**
  * Freezes `value` and everything reachable from it, so that no subscriber can change what another one sees.
- * Iterative (a deeply nested payload cannot overflow the stack); refuses nesting deeper than `maxDepth`.
- * Typed arrays are left alone (freezing one with elements throws); Maps and Sets are frozen as objects only.
+ * Walks first and freezes after, so that a refused payload is left as it was; iterative, so a deeply nested payload
+ * cannot overflow the stack; refuses nesting deeper than `maxDepth` (`InvalidPayloadError`). An object frozen by its
+ * owner is still walked: `Object.freeze` is shallow. Typed arrays are left alone (freezing one throws).
  */
 export function deepFreeze(topic: string, value: unknown, maxDepth: number): void {
-	if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-	const stack: unknown[] = [value];
+	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return;
+	// The common payload is one flat object: freeze it without allocating anything.
+	if (!Array.isArray(value) && isFlat(value)) {
+		if (!ArrayBuffer.isView(value)) Object.freeze(value);
+		return;
+	}
+	const objects: object[] = [];
+	const visited = new Set<object>();
+	const stack: object[] = [value];
 	const depths: number[] = [0];
 	while (stack.length > 0) {
-		const current = stack.pop() as object;
+		const current = stack.pop()!;
 		const depth = depths.pop()!;
 		if (depth > maxDepth) {
 			throw new InvalidPayloadError(topic, 'too-deep', `nested deeper than ${maxDepth} levels (option \`maxPayloadDepth\`)`);
 		}
-		if (ArrayBuffer.isView(current)) continue; // Freezing a typed array with elements throws.
-		Object.freeze(current);
-		// Own enumerable values only: payloads are data, and this is the publish hot path.
+		if (visited.has(current)) continue;
+		visited.add(current);
+		if (ArrayBuffer.isView(current)) continue;
+		objects.push(current);
+		// Own enumerable values only: payloads are data.
 		const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
 		for (const child of children) {
-			if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) {
+			if (typeof child === 'object' && child !== null && !deepFrozen.has(child)) {
 				stack.push(child);
 				depths.push(depth + 1);
 			}
 		}
 	}
+	for (const object of objects) {
+		Object.freeze(object);
+		deepFrozen.add(object);
+	}
+}
+
+function isFlat(value: object): boolean {
+	for (const key in value) {
+		const child: unknown = (value as Record<string, unknown>)[key];
+		if (typeof child === 'object' && child !== null) return false;
+	}
+	return true;
 }

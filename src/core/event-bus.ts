@@ -3,7 +3,7 @@ import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertFunction, assertInteger, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
+import {assertFiniteNumber, assertFunction, assertInteger, assertOptionalObject, assertOptionalString, assertPlainObject, fail} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
 import {compilePattern} from '../routing/topic.js';
 import type {
@@ -39,6 +39,7 @@ import {serializeError} from './serialize-error.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
 import {waitForEvent} from './wait-for.js';
+import {createProducer, type Producer, type ProducerOptions} from '../producers/producer.js';
 
 /** The topic on which the bus publishes every dead letter. */
 export const deadLetterTopic = '$bus.dead-letter';
@@ -74,6 +75,9 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	readonly #diagnostics = new DiagnosticsChannel();
 	readonly #trackers = new Map<BusEvent, DeliveryTracker>();
 	readonly #consumers = new Map<ConsumerHandle, ConsumerAdapter>();
+	readonly #signalCleanups = new Map<Subscriber, () => void>();
+	/** Removed subscribers that still had events buffered or running when they were removed. */
+	readonly #retired = new Set<Subscriber>();
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
 	#published = 0;
 	#rejected = 0;
@@ -122,7 +126,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#checkIdle(),
 			expire: subscriber => this.#remove(subscriber),
-			random: Math.random,
+			random: () => Math.random(),
 		};
 	}
 
@@ -191,7 +195,12 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 */
 	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		if (!Array.isArray(items)) fail('items', 'an array', items);
-		this.#assertAccepting('publishBatch');
+		try {
+			this.#assertAccepting('publishBatch');
+		} catch (error) {
+			for (const item of items) this.#reject((item as {topic?: unknown} | undefined)?.topic, (item as {payload?: unknown} | undefined)?.payload, error);
+			throw error;
+		}
 		const events: BusEvent[] = [];
 		const errors: BatchItemError[] = [];
 		for (const [index, item] of items.entries()) {
@@ -250,7 +259,9 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		const subscription = this.#subscribe(adapter.patterns, adapter.handler, {
 			name: consumer.name,
 			concurrency: adapter.concurrency,
-			...pick(consumer as unknown as Consumer, ['priority', 'filter', 'transform', 'retry', 'timeoutMs']),
+			// A batched consumer's timeout covers its `consume` call, applied by the adapter: an event's own clock would
+			// run while its batch is still filling.
+			...pick(consumer as unknown as Consumer, consumer.batchSize === undefined ? ['priority', 'filter', 'transform', 'retry', 'timeoutMs'] : ['priority', 'filter', 'transform', 'retry']),
 		} as SubscribeOptions);
 		let closing: Promise<void> | undefined;
 		const handle: ConsumerHandle = {
@@ -292,8 +303,20 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			throw error;
 		}
 		this.#subscribers.set(settings.id, subscriber);
-		signal?.addEventListener('abort', () => this.#remove(subscriber), {once: true});
+		if (signal !== undefined) {
+			const onAbort = (): void => this.#remove(subscriber);
+			signal.addEventListener('abort', onAbort, {once: true});
+			this.#signalCleanups.set(subscriber, () => signal.removeEventListener('abort', onAbort));
+		}
 		return handle;
+	}
+
+	/**
+	 * A scoped publisher: its events carry `source` and `metadata`, and its topics get `topicPrefix`. Publishing
+	 * through it behaves exactly like `publish` (same validation, same rejections).
+	 */
+	producer<const Prefix extends string = ''>(options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
+		return createProducer(this, options);
 	}
 
 	/** Removes the subscription with this id; false when there is none. */
@@ -353,6 +376,9 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		assertOptionalObject('query', query);
 		const given = query ?? {};
 		assertInteger('query.limit', given.limit, 0);
+		assertFiniteNumber('query.since', given.since);
+		assertFiniteNumber('query.until', given.until);
+		assertOptionalString('query.correlationId', given.correlationId);
 		return this.#history.query({
 			matches: given.pattern === undefined ? undefined : compilePattern(given.pattern, this.#router.limits),
 			since: given.since,
@@ -388,8 +414,12 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * already running are not interrupted. Idempotent.
 	 */
 	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		assertOptionalObject('options', options);
-		assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+		try {
+			assertOptionalObject('options', options);
+			assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+		} catch (error) {
+			return Promise.reject(error);
+		}
 		this.#stopping ??= this.#stop(options?.timeoutMs);
 		return this.#stopping;
 	}
@@ -483,6 +513,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	#remove(subscriber: Subscriber): void {
 		subscriber.isActive = false;
 		if (!this.#subscribers.delete(subscriber.settings.id)) return;
+		this.#signalCleanups.get(subscriber)?.();
+		this.#signalCleanups.delete(subscriber);
+		// Its buffer is still delivered; a stop that times out must be able to abandon it too.
+		for (const retired of this.#retired) if (retired.pending === 0 && retired.running === 0) this.#retired.delete(retired);
+		if (subscriber.pending > 0 || subscriber.running > 0) this.#retired.add(subscriber);
 		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
 	}
 
@@ -527,7 +562,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 				this.#dropUndispatched(event, 'shutdown', 'the bus stopped before it was dispatched');
 				abandoned++;
 			}
-			for (const subscriber of this.#subscribers.values()) abandoned += subscriber.abandonPending();
+			for (const subscriber of [...this.#subscribers.values(), ...this.#retired]) abandoned += subscriber.abandonPending();
 		}
 		this.#state = 'stopped';
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};

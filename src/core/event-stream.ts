@@ -42,6 +42,7 @@ export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, 
 
 	const finish = (): IteratorResult<Event> => {
 		isDone = true;
+		options?.signal?.removeEventListener('abort', finish);
 		subscription.unsubscribe();
 		held?.taken(); // Release the subscription; nobody will read the event it was holding.
 		held = undefined;

@@ -39,6 +39,7 @@ export class History {
 	query(filter: HistoryFilter): BusEvent[] {
 		const matches: BusEvent[] = [];
 		const {limit} = filter;
+		if (limit === 0) return matches;
 		// Newest first, so that a limit stops the scan early; reversed at the end.
 		for (let offset = 1; offset <= this.#size; offset++) {
 			const event = this.#events[(this.#next - offset + this.capacity) % this.capacity]!;

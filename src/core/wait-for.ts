@@ -20,6 +20,17 @@ export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, patte
 			return;
 		}
 		let timer: ReturnType<typeof setTimeout> | undefined;
+		const filter = options?.filter as ((event: BusEvent) => boolean) | undefined;
+		// A throwing filter ends the wait with its error, instead of leaving it pending forever.
+		const guardedFilter = (event: BusEvent): boolean => {
+			try {
+				return filter!(event);
+			} catch (error) {
+				settle();
+				reject(error);
+				return false;
+			}
+		};
 		const settle = (): void => {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', onAbort);
@@ -35,7 +46,7 @@ export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, patte
 				settle();
 				resolve(event as Event);
 			},
-			{once: true, name: `waitFor(${pattern})`, ...(options?.filter === undefined ? {} : {filter: options.filter as (event: BusEvent) => boolean})},
+			{once: true, name: `waitFor(${pattern})`, ...(filter === undefined ? {} : {filter: guardedFilter})},
 		);
 		signal?.addEventListener('abort', onAbort, {once: true});
 		if (options?.timeoutMs !== undefined) {

@@ -3,6 +3,7 @@ import {
 	AbortError,
 	BatchValidationError,
 	BusClosedError,
+	DeadLetterReplayError,
 	ErrorCodes,
 	EventBusError,
 	EventDroppedError,
@@ -31,6 +32,7 @@ const samples: Record<keyof typeof ErrorCodes, EventBusError> = {
 	FilterError: new FilterError('sub_1', 'filter', cause),
 	SchemaValidationError: new SchemaValidationError('a', [], 'bad'),
 	SchemaRegistryError: new SchemaRegistryError('broken', {path: 'schemas/a.json', cause}),
+	DeadLetterReplayError: new DeadLetterReplayError('dl-1', 'not-found', 'no dead letter has this id'),
 };
 
 describe('errors', () => {
