@@ -3,9 +3,9 @@ import {join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 
-// Every ```ts block of the README that imports 'topicbus' is a complete program: it must run as written.
+// Every ```ts block of the README marked `<!-- runnable -->` is a complete program: it must run as written.
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const programs = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map(match => match[1]!).filter(code => /from 'topicbus'/.test(code));
+const programs = [...readme.matchAll(/<!-- runnable -->\n```ts\n([\s\S]*?)```/g)].map(match => match[1]!);
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const directory = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-'));
 
