@@ -44,7 +44,6 @@ export type {EventBusOptions} from './core/bus-options.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
 export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
 export type {LatencySummary} from './consumers/latency-histogram.js';
-export type {DeliveredNotice} from './consumers/bus-diagnostics.js';
 export type {DeadLetterConsumerOptions, DeadLetterWarning, DeadLetterStats} from './consumers/dead-letter-consumer.js';
 export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-letter-replay.js';
 export type {DeadLetterQuery} from './consumers/dead-letter-query.js';
@@ -79,6 +78,7 @@ export type {
 	ConsumerHandle,
 	DeadLetter,
 	DeadLetterReason,
+	DeliveredNotice,
 	DeliveryFailure,
 	DeliveryReport,
 	EventFor,

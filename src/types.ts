@@ -194,6 +194,16 @@ export interface PublishRejection {
 	readonly rejectedAt: number;
 }
 
+/** One successful handler call, from the `delivered` diagnostic. */
+export interface DeliveredNotice {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	/** From the handler call to its settling, in milliseconds. */
+	readonly durationMs: number;
+	readonly event: BusEvent;
+	readonly attempt: number;
+}
+
 /** A failed attempt that will be retried, emitted as the bus's `retry` diagnostic. */
 export interface RetryNotice {
 	readonly event: BusEvent;
@@ -207,6 +217,8 @@ export interface RetryNotice {
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
 	retry: (notice: RetryNotice) => void;
+	/** A handler call succeeded, with how long it took (timed only while someone listens). */
+	delivered: (notice: DeliveredNotice) => void;
 	/** A `publish` (or batch item) was refused: invalid topic or payload, schema violation, full queue, closed bus. */
 	rejected: (rejection: PublishRejection) => void;
 	/** A problem that is not an event's fault (a diagnostic listener threw, a schema warning in `warn` mode). */

@@ -125,6 +125,8 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			deadLetter: letter => this.#deadLetter(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#checkIdle(),
+			isTimingDeliveries: () => this.#diagnostics.hasListeners('delivered'),
+			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			expire: subscriber => this.#remove(subscriber),
 			random: () => Math.random(),
 		};

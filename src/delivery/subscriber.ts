@@ -1,5 +1,5 @@
 import {EventDroppedError, FilterError, HandlerTimeoutError} from '../errors.js';
-import type {BusEvent, DeadLetter, RetryNotice, SubscriberOverflowPolicy} from '../types.js';
+import type {BusEvent, DeadLetter, DeliveredNotice, RetryNotice, SubscriberOverflowPolicy} from '../types.js';
 import {backoffDelay, type RetryPolicy} from './backoff.js';
 import type {DeliveryTracker} from './delivery-tracker.js';
 import {Deque} from './deque.js';
@@ -26,6 +26,9 @@ export interface SubscriberHost {
 	retrying(notice: RetryNotice): void;
 	/** A delivery finished outside the dispatch loop: the bus checks whether it is now idle. */
 	settled(): void;
+	/** True when someone listens for per-delivery timings; checked per attempt so that timing costs nothing otherwise. */
+	isTimingDeliveries(): boolean;
+	delivered(notice: DeliveredNotice): void;
 	/** The subscription ended by itself (`once` fired, its signal aborted): remove it from routing. */
 	expire(subscriber: Subscriber): void;
 	random(): number;
@@ -170,6 +173,7 @@ export class Subscriber {
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
+		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
 		let result: unknown;
 		try {
 			result = this.#host.context.run(event, this.settings.handler);
@@ -179,6 +183,7 @@ export class Subscriber {
 		}
 		if (!isThenable(result)) {
 			this.#succeeded(tracker);
+			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 			return;
 		}
 		// Promise.resolve turns a foreign thenable whose `then` throws into a rejection instead of a crash here.
@@ -188,6 +193,7 @@ export class Subscriber {
 		settled.then(
 			() => {
 				this.#succeeded(tracker);
+				if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 				this.#host.settled();
 			},
 			(error: unknown) => {
@@ -195,6 +201,11 @@ export class Subscriber {
 				this.#host.settled();
 			},
 		);
+	}
+
+	#reportTiming(event: BusEvent, attempt: number, startedAt: number): void {
+		const {id, name} = this.settings;
+		this.#host.delivered({subscriptionId: id, subscriptionName: name, durationMs: performance.now() - startedAt, event, attempt});
 	}
 
 	#succeeded(tracker: DeliveryTracker | undefined): void {

@@ -164,7 +164,9 @@ describe('MetricsConsumer', () => {
 		const snapshot = metrics.snapshot();
 		expect(snapshot.bus).toMatchObject({published: 2, failed: 2, retried: 1, deadLettered: 1, queueSize: 0, inFlight: 0});
 		expect(snapshot.topics.find(topic => topic.topic === 'order.created')).toMatchObject({published: 1, failed: 2, retried: 1, deadLettered: 1});
-		expect(snapshot.subscriptions).toEqual([expect.objectContaining({name: 'flaky', failed: 2, retried: 1, deadLettered: 1})]);
+		// The bus now reports per-delivery timings, so the consumer's own subscription is listed too.
+		expect(snapshot.subscriptions).toContainEqual(expect.objectContaining({name: 'flaky', failed: 2, retried: 1, deadLettered: 1}));
+		expect(snapshot.hasHandlerLatency).toBe(true);
 		await bus.close();
 	});
 
