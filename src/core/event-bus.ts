@@ -321,6 +321,18 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		return createProducer(this, options);
 	}
 
+	/**
+	 * Hands `event` to one subscription only, as if dispatched to it now (its filter, buffer, retry and dead letters
+	 * apply), bypassing the ingress queue: for replaying a dead letter to the subscription that failed it. Returns
+	 * false when no active subscription has this id.
+	 */
+	redeliver(subscriptionId: string, event: BusEvent): boolean {
+		const subscriber = this.#subscribers.get(subscriptionId);
+		if (subscriber === undefined) return false;
+		subscriber.deliver(event, undefined);
+		return true;
+	}
+
 	/** Removes the subscription with this id; false when there is none. */
 	unsubscribe(id: string): boolean {
 		const subscriber = this.#subscribers.get(id);
