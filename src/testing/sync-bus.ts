@@ -41,7 +41,7 @@ import {IdleWaiters, settlesWithin} from './idle-waiters.js';
 import {Recorder} from './recorder.js';
 import {adaptSyncConsumer, createConsumerHandle, type SyncConsumerAdapter} from './sync-consumer.js';
 import {createSyncStream} from './sync-stream.js';
-import {createSyncSubscriptionHandle} from './sync-subscription-handle.js';
+import {createSubscriptionHandle} from '../core/subscription-handle.js';
 import {SyncSubscriber, type SyncStats, type SyncSubscriberHost} from './sync-subscriber.js';
 
 interface Queued {
@@ -307,7 +307,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
 		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
 		const subscriber = new SyncSubscriber(settings, this.#host);
-		const handle = createSyncSubscriptionHandle(subscriber, this.#removeSubscriber);
+		const handle = createSubscriptionHandle(subscriber, this.#removeSubscriber);
 		const signal = options?.signal;
 		if (signal?.aborted === true) {
 			subscriber.isActive = false;
