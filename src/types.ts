@@ -97,7 +97,11 @@ export interface SubscribeOptions<Event extends BusEvent = BusEvent> {
 	readonly overflow?: SubscriberOverflowPolicy;
 }
 
-/** What {@link Bus.subscribe} returns. Disposable: `using sub = bus.subscribe(...)` unsubscribes at scope exit. */
+/**
+ * What {@link Bus.subscribe} returns. Disposable: `using sub = bus.subscribe(...)` unsubscribes at scope exit.
+ * Its methods live on the prototype (a bus may hold many thousands of handles): call them on the handle, don't
+ * destructure them.
+ */
 export interface Subscription {
 	readonly id: string;
 	readonly pattern: string;

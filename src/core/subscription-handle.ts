@@ -7,29 +7,58 @@ export interface HandleTarget {
 	isEnabled: boolean;
 }
 
+/**
+ * The public handle of a subscriber: what `subscribe()` returns. Frozen; `unsubscribe` is idempotent.
+ * A class with prototype methods rather than an object of closures: a bus may hold many thousands of these.
+ */
+class SubscriptionHandle<Target extends HandleTarget> implements Subscription {
+	readonly #target: Target;
+	readonly #remove: (subscriber: Target) => void;
+
+	constructor(target: Target, remove: (subscriber: Target) => void) {
+		this.#target = target;
+		this.#remove = remove;
+		Object.freeze(this);
+	}
+
+	get id(): string {
+		return this.#target.settings.id;
+	}
+
+	get pattern(): string {
+		return this.#target.settings.pattern;
+	}
+
+	get name(): string {
+		return this.#target.settings.name;
+	}
+
+	get isActive(): boolean {
+		return this.#target.isActive;
+	}
+
+	get isEnabled(): boolean {
+		return this.#target.isEnabled;
+	}
+
+	unsubscribe(): void {
+		this.#remove(this.#target);
+	}
+
+	enable(): void {
+		this.#target.isEnabled = true;
+	}
+
+	disable(): void {
+		this.#target.isEnabled = false;
+	}
+
+	[Symbol.dispose](): void {
+		this.unsubscribe();
+	}
+}
+
 /** The public handle of a subscriber: what `subscribe()` returns. Frozen; `unsubscribe` is idempotent. */
 export function createSubscriptionHandle<Target extends HandleTarget>(subscriber: Target, remove: (subscriber: Target) => void): Subscription {
-	const {id, pattern, name} = subscriber.settings;
-	const unsubscribe = (): void => {
-		remove(subscriber);
-	};
-	return Object.freeze({
-		id,
-		pattern,
-		name,
-		get isActive() {
-			return subscriber.isActive;
-		},
-		get isEnabled() {
-			return subscriber.isEnabled;
-		},
-		unsubscribe,
-		enable() {
-			subscriber.isEnabled = true;
-		},
-		disable() {
-			subscriber.isEnabled = false;
-		},
-		[Symbol.dispose]: unsubscribe,
-	});
+	return new SubscriptionHandle(subscriber, remove);
 }

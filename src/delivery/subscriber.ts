@@ -77,7 +77,7 @@ export class Subscriber {
 	isActive = true;
 	isEnabled = true;
 	readonly #host: SubscriberHost;
-	readonly #pending = new Deque<PendingDelivery>();
+	readonly #pending = new Deque<PendingDelivery>(0); // Most subscribers never buffer: allocate on first use.
 	/** Deliveries waiting for their retry timer, so that a shutdown can abandon them instead of running them later. */
 	readonly #retrying = new Map<ReturnType<typeof setTimeout>, RetryingDelivery>();
 	#running = 0;
