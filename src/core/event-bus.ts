@@ -38,6 +38,7 @@ import {History} from './history.js';
 import {serializeError} from './serialize-error.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
+import {describeSubscriptions} from './subscription-info.js';
 import {waitForEvent} from './wait-for.js';
 import {createProducer, type Producer, type ProducerOptions} from '../producers/producer.js';
 
@@ -355,16 +356,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** The active subscriptions, in subscription order. */
 	subscriptions(): SubscriptionInfo[] {
-		return [...this.#subscribers.values()].map(({settings, isEnabled, pending, running}) => ({
-			id: settings.id,
-			name: settings.name,
-			pattern: settings.pattern,
-			priority: settings.priority,
-			isEnabled,
-			concurrency: settings.concurrency,
-			pending,
-			inFlight: running,
-		}));
+		return describeSubscriptions(this.#subscribers.values());
 	}
 
 	/**

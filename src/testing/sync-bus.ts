@@ -42,6 +42,7 @@ import {Recorder} from './recorder.js';
 import {adaptSyncConsumer, createConsumerHandle, type SyncConsumerAdapter} from './sync-consumer.js';
 import {createSyncStream} from './sync-stream.js';
 import {createSubscriptionHandle} from '../core/subscription-handle.js';
+import {describeSubscriptions} from '../core/subscription-info.js';
 import {SyncSubscriber, type SyncStats, type SyncSubscriberHost} from './sync-subscriber.js';
 
 interface Queued {
@@ -211,16 +212,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	}
 
 	subscriptions(): SubscriptionInfo[] {
-		return [...this.#subscribers.values()].map(({settings, isEnabled, pending, running}) => ({
-			id: settings.id,
-			name: settings.name,
-			pattern: settings.pattern,
-			priority: settings.priority,
-			isEnabled,
-			concurrency: settings.concurrency,
-			pending,
-			inFlight: running,
-		}));
+		return describeSubscriptions(this.#subscribers.values());
 	}
 
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
