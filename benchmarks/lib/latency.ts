@@ -6,6 +6,7 @@
  */
 import {performance} from 'node:perf_hooks';
 import {setImmediate as nextTurn} from 'node:timers';
+import {resetProcessState} from './isolation.js';
 import type {Library} from './libraries.js';
 import type {ResultRow, ScenarioContext} from './scenario.js';
 import {median, quantile} from './stats.js';
@@ -65,7 +66,9 @@ async function produce(library: Library, trial: Trial, ratePerSecond: number): P
 		nextTurn(tick);
 	});
 	await library.flush();
-	return performance.now() - start;
+	const elapsed = performance.now() - start;
+	resetProcessState();
+	return elapsed;
 }
 
 function percentiles(values: Float64Array, label: string): Percentiles {

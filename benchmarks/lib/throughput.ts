@@ -4,6 +4,7 @@
  * median round. Every run is checked to have made exactly the expected handler calls.
  */
 import {performance} from 'node:perf_hooks';
+import {resetProcessState} from './isolation.js';
 import type {ResultRow, ScenarioContext, Unit} from './scenario.js';
 import {median, relativeSpread} from './stats.js';
 
@@ -46,7 +47,9 @@ async function timeRun(bench: Bench, ops: number): Promise<number> {
 	const start = performance.now();
 	const result = bench.run(ops);
 	if (result !== undefined) await result;
-	return performance.now() - start;
+	const elapsed = performance.now() - start;
+	resetProcessState();
+	return elapsed;
 }
 
 /** Doubles the operation count until a run is long enough to time, then scales it to `roundMs`. */

@@ -8,18 +8,28 @@ import type {BusDiagnostics} from '../types.js';
  */
 export class DiagnosticsChannel {
 	readonly #emitter = new EventEmitter();
+	// Counted here because `hasListeners` is asked on the hot path (per delivery, for `delivered`).
+	readonly #counts = new Map<keyof BusDiagnostics, number>();
 
-	/** Adds a listener; returns a function that removes it. */
+	/** Adds a listener; returns a function that removes it (calling it again does nothing). */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
 		assertFunction('listener', listener);
-		this.#emitter.on(name, listener);
+		// A context of its own, so that removing this registration leaves any other of the same function in place
+		// (eventemitter3's `off(name, fn)` alone would remove them all).
+		const registration = {};
+		this.#emitter.on(name, listener, registration);
+		this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+		let isListening = true;
 		return () => {
-			this.#emitter.off(name, listener);
+			if (!isListening) return;
+			isListening = false;
+			this.#emitter.off(name, listener, registration);
+			this.#counts.set(name, this.#counts.get(name)! - 1);
 		};
 	}
 
 	hasListeners(name: keyof BusDiagnostics): boolean {
-		return this.#emitter.listenerCount(name) > 0;
+		return (this.#counts.get(name) ?? 0) > 0;
 	}
 
 	emit<Name extends keyof BusDiagnostics>(name: Name, ...args: Parameters<BusDiagnostics[Name]>): void {

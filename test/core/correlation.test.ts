@@ -131,6 +131,40 @@ describe('correlation', () => {
 		expect(byPayload.get(2)).toMatchObject({causationId: second.id, correlationId: second.id});
 	});
 
+	test('correlation - each of an event\'s subscriptions publishes with it as parent, also after an await', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		for (const name of ['a', 'b', 'c']) {
+			bus.subscribe('parent', async () => {
+				await nextMacrotask();
+				await bus.publish('child', name);
+			});
+		}
+		const first = await bus.publish('parent', null);
+		const second = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children).toHaveLength(6);
+		expect(children.filter(child => child.causationId === first.id)).toHaveLength(3);
+		expect(children.filter(child => child.causationId === second.id)).toHaveLength(3);
+	});
+
+	test('correlation - a handler behind a transform has the transformed envelope as parent', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', () => undefined);
+		bus.subscribe(
+			'parent',
+			async () => {
+				await nextMacrotask();
+				await bus.publish('child', null);
+			},
+			{transform: event => ({...event, id: `${event.id}-transformed`, correlationId: 'transformed'})},
+		);
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({causationId: `${parent.id}-transformed`, correlationId: 'transformed'});
+	});
+
 	test('correlation - replay handlers run with the replayed event as parent', async () => {
 		const bus = new EventBus();
 		const original = await bus.publish('past', null);

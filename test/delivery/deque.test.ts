@@ -66,7 +66,7 @@ describe('Deque', () => {
 			fc.record({kind: fc.constant('clear' as const)}),
 		);
 		fc.assert(
-			fc.property(fc.integer({min: 1, max: 8}), fc.array(operation, {maxLength: 200}), (capacity, operations) => {
+			fc.property(fc.integer({min: 0, max: 8}), fc.array(operation, {maxLength: 200}), (capacity, operations) => {
 				const deque = new Deque<number>(capacity);
 				const model: number[] = [];
 				for (const step of operations) {

@@ -36,6 +36,31 @@ describe('HandlerContext', () => {
 		expect(seen).toEqual(['inner', 'outer']);
 	});
 
+	test('HandlerContext - a run for the event already current calls the handler inside the same context', async () => {
+		const context = new HandlerContext(true);
+		const seen = await (context.run(event('e1'), () =>
+			context.run(event('e1'), async () => {
+				await nextMacrotask();
+				return context.current()?.id;
+			}),
+		) as Promise<string | undefined>);
+		expect(seen).toBe('e1');
+	});
+
+	test('HandlerContext - a run for an outer event nested inside another event\'s run sets the outer one up again', async () => {
+		const context = new HandlerContext(true);
+		const outer = event('outer');
+		const seen = await (context.run(outer, () =>
+			context.run(event('inner'), () =>
+				context.run(outer, async () => {
+					await nextMacrotask();
+					return context.current()?.id;
+				}),
+			),
+		) as Promise<string | undefined>);
+		expect(seen).toBe('outer');
+	});
+
 	test('HandlerContext - with async context the event survives an await', async () => {
 		const context = new HandlerContext(true);
 		const seen = await (context.run(event('e1'), async () => {
