@@ -86,6 +86,7 @@ export type {
 	Handler,
 	HistoryQuery,
 	PublishOptions,
+	PublishSyncOptions,
 	PublishRejection,
 	QueueOverflowPolicy,
 	RetryNotice,

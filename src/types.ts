@@ -147,6 +147,9 @@ export interface PublishOptions {
 	readonly awaitDelivery?: boolean;
 }
 
+/** Options of {@link Bus.publishSync}: those of `publish` except `awaitDelivery`, which needs a promise. */
+export type PublishSyncOptions = Omit<PublishOptions, 'awaitDelivery'>;
+
 /** One subscription's failure, in a {@link DeliveryReport}. */
 export interface DeliveryFailure {
 	readonly subscriptionId: string;
@@ -349,6 +352,11 @@ export interface Bus<Events extends EventMap = EventMap> {
 		options: PublishOptions & {readonly awaitDelivery: true},
 	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
 	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
+	/**
+	 * `publish` without the promise: returns the accepted envelope, or throws what `publish` rejects with. It never
+	 * waits for space (see the implementation for what a full queue does).
+	 */
+	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]>;
 	subscribe<Pattern extends string>(
 		pattern: Pattern,

@@ -81,17 +81,21 @@ export function defineScenario(scenario: Scenario): Scenario {
 	return scenario;
 }
 
-/** The baseline row of `metric` (topicbus). */
-export function baselineOf(rows: readonly ResultRow[], metric: string): ResultRow | undefined {
+/** The baseline row of `metric` (topicbus), or with `variant` the topicbus row of that variant. */
+export function baselineOf(rows: readonly ResultRow[], metric: string, variant?: string): ResultRow | undefined {
+	if (variant !== undefined) return rows.find(row => row.metric === metric && row.library === 'topicbus' && row.variant === variant);
 	return rows.find(row => row.metric === metric && row.isBaseline === true);
 }
 
-/** Target: the baseline's `metric` is at least `limit` (for `higher` metrics) or below it (for `lower` ones). */
-export function thresholdTarget(text: string, metric: string, limit: number, format: (value: number) => string): Target {
+/**
+ * Target: the baseline's `metric` (or that of the topicbus row of `variant`) is at least `limit` (for `higher`
+ * metrics) or below it (for `lower` ones).
+ */
+export function thresholdTarget(text: string, metric: string, limit: number, format: (value: number) => string, variant?: string): Target {
 	return {
 		text,
 		evaluate(rows) {
-			const row = baselineOf(rows, metric);
+			const row = baselineOf(rows, metric, variant);
 			if (row === undefined) return {status: 'not measured', actual: '-'};
 			const isMet = row.better === 'higher' ? row.value >= limit : row.value < limit;
 			const percent = (value: number): string => `${Math.round(Math.abs(value) * 100)}%`;
@@ -106,12 +110,12 @@ export function thresholdTarget(text: string, metric: string, limit: number, for
 	};
 }
 
-/** Target: the baseline is at least `factor` times as fast as `library` on `metric` (higher is better). */
-export function ratioTarget(text: string, metric: string, library: string, factor: number): Target {
+/** Target: the baseline (or the topicbus row of `variant`) is at least `factor` times as fast as `library` on `metric`. */
+export function ratioTarget(text: string, metric: string, library: string, factor: number, variant?: string): Target {
 	return {
 		text,
 		evaluate(rows) {
-			const base = baselineOf(rows, metric);
+			const base = baselineOf(rows, metric, variant);
 			const peer = rows.find(row => row.metric === metric && row.library === library && row.isBaseline !== true);
 			if (base === undefined || peer === undefined) return {status: 'not measured', actual: '-'};
 			const times = base.value / peer.value;

@@ -21,6 +21,7 @@ import type {
 	Handler,
 	HistoryQuery,
 	PublishOptions,
+	PublishSyncOptions,
 	StopReport,
 	StreamOptions,
 	SubscribeOptions,
@@ -188,6 +189,44 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 				throw error;
 			},
 		);
+	}
+
+	/**
+	 * Publishes like {@link publish} but returns the frozen envelope instead of a promise of it: for loops that publish
+	 * many events, where a promise per event costs more than the rest of a publish (with AsyncLocalStorage on, Node
+	 * runs a hook on every promise). The event is queued, exactly as by `publish`: handlers never run before this
+	 * returns, and correlation is inherited the same way.
+	 *
+	 * It never waits for space. When the queue is full (or producers are already waiting for space), it throws
+	 * `QueueFullError` under the `wait` and `reject` policies; `drop-newest` and `drop-oldest` drop an event, counted
+	 * and dead-lettered, as they do for `publish`.
+	 *
+	 * @throws {InvalidTopicError} for a bad, wildcard or `$` topic.
+	 * @throws {SchemaValidationError} for a payload its schema refuses (`enforce`, `strict`).
+	 * @throws {InvalidPayloadError} for a payload nested deeper than `maxPayloadDepth`.
+	 * @throws {QueueFullError} when the queue has no space now (`wait` and `reject` policies).
+	 * @throws {BusClosedError} after `stop()` or `close()`.
+	 * @throws {TypeError} for bad options, including `awaitDelivery` (it needs a promise: use `publish`).
+	 */
+	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
+	publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
+		let event: BusEvent;
+		try {
+			this.#assertAccepting('publishSync');
+			if ((options as PublishOptions | undefined)?.awaitDelivery !== undefined) {
+				throw new TypeError('Expected `options.awaitDelivery` to be absent: publishSync() returns no promise to report delivery on; use publish()');
+			}
+			event = this.#events.create(topic, payload, options);
+		} catch (error) {
+			this.#reject(topic, payload, error);
+			throw error;
+		}
+		if (this.#ingress.offerNow(event) === 'full') {
+			const error = new QueueFullError(topic, this.#options.maxQueueSize);
+			this.#reject(topic, payload, error);
+			throw error;
+		}
+		return event;
 	}
 
 	/**

@@ -100,6 +100,15 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		}
 	}
 
+	/**
+	 * As {@link offer}, but never waits: under `wait` a full queue (or one with producers already waiting, who keep
+	 * their turn) gives 'full', as under `reject`.
+	 */
+	offerNow(item: T): Exclude<OfferResult, Promise<void>> {
+		if (this.#options.overflow === 'wait') return this.tryOffer(item) ? 'queued' : 'full';
+		return this.offer(item) as Exclude<OfferResult, Promise<void>>;
+	}
+
 	/** Queues `item` only if there is space now, whatever the policy; false when it was not queued. */
 	tryOffer(item: T): boolean {
 		if (this.#buffer.length >= this.#options.capacity || this.waiting > 0) return false;

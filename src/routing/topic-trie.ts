@@ -10,6 +10,16 @@ interface GlobEdge<T> {
 	readonly node: TrieNode<T>;
 }
 
+/** Which positions of the current match a `**` node was visited at, so that each state is visited once. */
+class GlobstarMemo {
+	/** The match these positions belong to; older ones are stale. */
+	match = 0;
+	/** Bit `p` set: visited at position `p` (topics of up to 30 segments; longer ones use a `Set` keyed by `id`). */
+	positions = 0;
+
+	constructor(readonly id: number) {}
+}
+
 class TrieNode<T> {
 	literals: Map<string, TrieNode<T>> | undefined = undefined;
 	globs: Map<string, GlobEdge<T>> | undefined = undefined;
@@ -17,8 +27,8 @@ class TrieNode<T> {
 	globstar: TrieNode<T> | undefined = undefined;
 	values: Set<T> | undefined = undefined;
 
-	/** `id` keys the memo of `(globstar node, position)` states; `-1` for every other node. */
-	constructor(readonly id: number) {}
+	/** Set on `**` nodes only. */
+	constructor(readonly memo: GlobstarMemo | undefined) {}
 
 	get isEmpty(): boolean {
 		return this.values === undefined && this.literals === undefined && this.globs === undefined && this.star === undefined && this.globstar === undefined;
@@ -41,10 +51,15 @@ class TrieNode<T> {
  */
 export class TopicTrie<T> {
 	readonly #limits: TopicLimits;
-	#root = new TrieNode<T>(-1);
+	#root = new TrieNode<T>(undefined);
 	#nextGlobstarId = 0;
 	#size = 0;
 	#nodeCount = 1;
+	// Scratch stacks of `match`, reused because matching is synchronous and never re-entered.
+	readonly #nodes: TrieNode<T>[] = [];
+	readonly #positions: number[] = [];
+	/** Numbers the matches, so that a `**` node's memo knows whether its positions are from this one. */
+	#matchCount = 0;
 
 	/** `limits` bound the patterns `add` accepts (defaults: `defaultTopicLimits`); a `TypeError` if invalid. */
 	constructor(limits?: Partial<TopicLimits>) {
@@ -131,52 +146,125 @@ export class TopicTrie<T> {
 	 * visited at most once, so several `**` in a pattern cannot make matching exponential.
 	 */
 	match(topic: string): T[] {
-		const parts = topic.split('.');
+		const parts = splitSegments(topic);
 		const length = parts.length;
-		const found = new Set<T>();
 		const root = this.#root;
 		const reserved = isReservedTopic(topic);
-		const nodes: TrieNode<T>[] = [root];
-		const positions: number[] = [0];
-		let seen: Set<number> | undefined;
-		const push = (node: TrieNode<T>, position: number): void => {
-			if (node.id >= 0) {
-				const key = node.id * (length + 1) + position;
-				seen ??= new Set();
-				if (seen.has(key)) return;
-				seen.add(key);
-			}
-			nodes.push(node);
-			positions.push(position);
-		};
+		const nodes = this.#nodes;
+		const positions = this.#positions;
+		const matchId = ++this.#matchCount;
+		const isShort = length <= 30;
+		let longVisited: Set<number> | undefined;
+		const found: T[] = [];
+		let matchedNodes = 0;
+		// Left over only if a previous match threw (a glob matcher, say).
+		if (nodes.length > 0) {
+			nodes.length = 0;
+			positions.length = 0;
+		}
+		nodes.push(root);
+		positions.push(0);
 		while (nodes.length > 0) {
 			const node = nodes.pop()!;
 			const position = positions.pop()!;
+			const {memo} = node;
+			if (memo !== undefined) {
+				// A `**` node: each (node, position) state once, tracked without allocating for topics of up to 30
+				// segments. Inside it, one more segment may be swallowed.
+				if (isShort) {
+					if (memo.match !== matchId) {
+						memo.match = matchId;
+						memo.positions = 0;
+					}
+					const bit = 1 << position;
+					if ((memo.positions & bit) !== 0) continue;
+					memo.positions |= bit;
+				} else {
+					const state = memo.id * (length + 1) + position;
+					longVisited ??= new Set();
+					if (longVisited.has(state)) continue;
+					longVisited.add(state);
+				}
+				if (position < length) {
+					nodes.push(node);
+					positions.push(position + 1);
+				}
+			}
 			// The $ rule: at the root, a reserved topic may only take a literal edge.
 			const literalOnly = reserved && node === root;
-			// Inside a `**`, one more segment may be swallowed before moving on.
-			if (node.id >= 0 && position < length) push(node, position + 1);
-			if (node.globstar !== undefined && !literalOnly) push(node.globstar, position);
+			if (node.globstar !== undefined && !literalOnly) {
+				nodes.push(node.globstar);
+				positions.push(position);
+			}
 			if (position === length) {
-				if (node.values !== undefined) for (const value of node.values) found.add(value);
+				if (node.values !== undefined) {
+					matchedNodes++;
+					for (const value of node.values) found.push(value);
+				}
 				continue;
 			}
 			const part = parts[position]!;
 			const next = node.literals?.get(part);
-			if (next !== undefined) push(next, position + 1);
+			if (next !== undefined) {
+				nodes.push(next);
+				positions.push(position + 1);
+			}
 			if (literalOnly) continue;
-			if (node.star !== undefined) push(node.star, position + 1);
+			if (node.star !== undefined) {
+				nodes.push(node.star);
+				positions.push(position + 1);
+			}
 			if (node.globs !== undefined) {
-				for (const edge of node.globs.values()) if (edge.match(part)) push(edge.node, position + 1);
+				for (const edge of node.globs.values()) {
+					if (edge.match(part)) {
+						nodes.push(edge.node);
+						positions.push(position + 1);
+					}
+				}
 			}
 		}
-		return [...found];
+		// One node's values are a set; only a value stored under several matching patterns can appear twice.
+		return matchedNodes > 1 ? unique(found) : found;
 	}
 
 	#createNode(isGlobstar: boolean): TrieNode<T> {
 		this.#nodeCount++;
-		return new TrieNode<T>(isGlobstar ? this.#nextGlobstarId++ : -1);
+		return new TrieNode<T>(isGlobstar ? new GlobstarMemo(this.#nextGlobstarId++) : undefined);
 	}
+}
+
+/** `topic.split('.')`, written out: `String#split` costs twice as much for the short topics routed here. */
+function splitSegments(topic: string): string[] {
+	const segments: string[] = [];
+	let start = 0;
+	for (;;) {
+		const dot = topic.indexOf('.', start);
+		if (dot === -1) {
+			segments.push(topic.slice(start));
+			return segments;
+		}
+		segments.push(topic.slice(start, dot));
+		start = dot + 1;
+	}
+}
+
+/** `values` without repeats, first occurrences kept in order; a scan for the few values a topic usually matches. */
+function unique<T>(values: T[]): T[] {
+	if (values.length > 16) return [...new Set(values)];
+	let kept = 0;
+	for (let index = 0; index < values.length; index++) {
+		const value = values[index]!;
+		let isRepeat = false;
+		for (let earlier = 0; earlier < kept; earlier++) {
+			if (values[earlier] === value) {
+				isRepeat = true;
+				break;
+			}
+		}
+		if (!isRepeat) values[kept++] = value;
+	}
+	values.length = kept;
+	return values;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {

@@ -70,10 +70,12 @@ describe('Router', () => {
 			expect(() => new Router<Target>().route(undefined as unknown as string)).toThrow(TypeError);
 		});
 
-		test('route() - the result is frozen', () => {
+		test.each([3, 16, 17, 40])('route() - %i matches come back by priority descending, then subscription order', count => {
 			const router = new Router<Target>();
-			router.add('a', target('x'));
-			expect(Object.isFrozen(router.route('a'))).toBe(true);
+			const targets = Array.from({length: count}, (_, index) => target(`t${index}`, (index * 7) % 3));
+			for (const [index, each] of targets.entries()) router.add(index % 2 === 0 ? 'a.*' : '**', each);
+			const expected = [...targets].sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+			expect(names(router.route('a.b'))).toEqual(names(expected));
 		});
 	});
 
