@@ -10,6 +10,7 @@ import PQueue from 'p-queue';
 import picomatch from 'picomatch';
 import {Qlobber} from 'qlobber';
 import {EventBus, type EventBusOptions} from '../../src/index.js';
+import {Router} from '../../src/routing/router.js';
 
 // Both are CommonJS-typed packages whose default export is, at run time, the class or function itself.
 const EventEmitter2 = eventemitter2 as unknown as typeof EventEmitter2Class;
@@ -305,6 +306,49 @@ export class QlobberLibrary implements Library {
 			for (const listener of matcher.match(topicAt(index))) listener(payload);
 		}
 	}
+}
+
+/**
+ * topicbus's router alone, used like qlobber above: `route(topic)` (the trie behind the bounded route cache, as the
+ * bus uses it), then the matched handlers called in a loop. No envelope, queue or promise: it isolates routing.
+ */
+export class TopicbusRouterLibrary implements Library {
+	readonly name = 'topicbus';
+	readonly variant = 'router only';
+	readonly passesEnvelope = false;
+	readonly #router = new Router<RoutedListener>();
+	#seq = 0;
+
+	subscribe(pattern: string, listener: Listener): () => void {
+		const routed: RoutedListener = {priority: 0, seq: this.#seq++, listener};
+		this.#router.add(pattern, routed);
+		return () => {
+			this.#router.remove(pattern, routed);
+		};
+	}
+
+	publish(topic: string, payload: Payload): void {
+		for (const routed of this.#router.route(topic)) routed.listener(payload);
+	}
+
+	flush(): undefined {
+		return undefined;
+	}
+
+	publishMany(topicAt: TopicAt, first: number, count: number): void {
+		const router = this.#router;
+		const end = first + count;
+		for (let index = first; index < end; index++) {
+			const payload = {n: index};
+			for (const routed of router.route(topicAt(index))) routed.listener(payload);
+		}
+	}
+}
+
+interface RoutedListener {
+	readonly priority: number;
+	readonly seq: number;
+	readonly listener: Listener;
 }
 
 /**

@@ -5,7 +5,15 @@
  */
 import {publishContender, type PublishWorkload} from '../lib/contenders.js';
 import {heapUsedAfterGc, megabyte} from '../lib/heap.js';
-import {EventEmitter2Library, PicomatchScanLibrary, QlobberLibrary, TopicbusLibrary, type Library} from '../lib/libraries.js';
+import {
+	EventEmitter2Library,
+	PicomatchScanLibrary,
+	QlobberLibrary,
+	TopicbusLibrary,
+	TopicbusPublishSyncLibrary,
+	TopicbusRouterLibrary,
+	type Library,
+} from '../lib/libraries.js';
 import {defineScenario, ratioTarget, thresholdTarget, type ResultRow, type ScenarioContext} from '../lib/scenario.js';
 import {compareThroughput} from '../lib/throughput.js';
 import {distinctTopic, wildcardPatterns} from '../lib/workloads.js';
@@ -43,12 +51,16 @@ export default defineScenario({
 	title: 'every publish a new topic (user.<n>.updated) against 10,000 subscriptions (route cache misses); heap after 1M topics',
 	targets: [
 		ratioTarget('10,000 wildcard subscriptions, cache misses: at least qlobber\'s match rate', 'throughput', 'qlobber', 1),
+		ratioTarget('  ... with publishSync()', 'throughput', 'qlobber', 1, 'publishSync'),
+		ratioTarget('  ... topicbus\'s router alone (match only, like qlobber)', 'throughput', 'qlobber', 1, 'router only'),
 		thresholdTarget('Heap after 1 million distinct topics: < 20 MB above the baseline', 'heap growth after 1,000,000 topics', 20, value => `${value.toFixed(1)} MB`),
 	],
 	async run(context) {
 		const rows = await compareThroughput(context, {
 			contenders: [
 				publishContender(new TopicbusLibrary(), workload, {isBaseline: true}),
+				publishContender(new TopicbusPublishSyncLibrary(), workload),
+				publishContender(new TopicbusRouterLibrary(), workload),
 				publishContender(new EventEmitter2Library(), workload),
 				publishContender(new QlobberLibrary(), workload),
 				publishContender(new PicomatchScanLibrary(), workload),

@@ -524,7 +524,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	readonly #deliverToAll = (event: BusEvent): void => {
 		const tracker = this.#trackers.size === 0 ? undefined : this.#takeTracker(event);
 		// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
-		const route = this.#router.route(event.topic);
+		const route = this.#router.routeValid(event.topic);
 		tracker?.dispatched(event, route.length);
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};

@@ -36,12 +36,24 @@ interface CacheEntry<T> {
 const noValues: readonly never[] = Object.freeze([]);
 
 /**
+ * Cache admission. When most events bring a new topic (such as `user.<id>.updated`), caching each one only to evict it
+ * unused costs more than the routing itself (an insert and a delete per event, and the garbage of the entries). So
+ * misses are counted over windows of this many lookups, and while more than a quarter of a window missed, only one
+ * miss in {@link admitOneIn} caches its topic. (The bus looks each event up twice, at publish and at dispatch: a
+ * quarter of its lookups missing is half of its events bringing a new topic, and it caches one new topic in 8.) A
+ * topic that repeats is still admitted after a few sightings, and once most lookups hit again every miss caches.
+ */
+const admissionWindow = 1024;
+const admitOneIn = 16;
+
+/**
  * Maps patterns to subscriptions and routes a topic to its subscriptions in delivery order.
  *
  * Contract: `route()` returns each matching value once, sorted by `priority` descending then `seq` ascending, as a
- * snapshot that later `add`/`remove` never change (callers must not modify it). Routes and validations are cached per topic in one
- * bounded cache (`cacheSize` entries, oldest evicted first); `add`/`remove` invalidate every route in O(1) by
- * bumping a version, and stale entries are recomputed when next used.
+ * snapshot that later `add`/`remove` never change (callers must not modify it). Routes and validations are cached per
+ * topic in one bounded cache (`cacheSize` entries, oldest evicted first; while most lookups miss, only some new topics
+ * are admitted); `add`/`remove` invalidate every route in O(1) by bumping a version, and stale entries are
+ * recomputed when next used.
  *
  * @example
  * const router = new Router<Subscription>();
@@ -57,6 +69,11 @@ export class Router<T extends Routable> {
 	readonly #keys: (string | undefined)[] = [];
 	#nextKey = 0;
 	#version = 0;
+	// Admission: see `admissionWindow`.
+	#windowLookups = 0;
+	#windowMisses = 0;
+	#admitEvery = 1;
+	#refused = 0;
 
 	/** Throws a `TypeError` when an option is invalid (`cacheSize` must be an integer >= 0). */
 	constructor(options?: RouterOptions) {
@@ -107,23 +124,21 @@ export class Router<T extends Routable> {
 	 * The values whose patterns match `topic`, each once, by `priority` descending then `seq` ascending.
 	 *
 	 * The array never changes afterwards, so callers may iterate it while values are added or removed; they must not
-	 * modify it (it is shared by every route of this topic until the next `add` or `remove`). `$`-topics are accepted here (the bus routes its own events); a pattern that does not start with a
-	 * literal never matches them. Throws a `TypeError` when `topic` is not a string and an `InvalidTopicError`
-	 * when it is not a valid topic.
+	 * modify it (it is shared by every route of this topic until the next `add` or `remove`). `$`-topics are accepted
+	 * here (the bus routes its own events); a pattern that does not start with a literal never matches them. Throws a
+	 * `TypeError` when `topic` is not a string and an `InvalidTopicError` when it is not a valid topic.
 	 */
 	route(topic: string): readonly T[] {
-		const entry = this.#cache.get(topic);
-		if (entry !== undefined) {
-			if (entry.version !== this.#version) {
-				entry.values = this.#compute(topic);
-				entry.version = this.#version;
-			}
-			return entry.values;
-		}
-		assertTopic(topic, this.#limits, {allowReserved: true});
-		const values = this.#compute(topic);
-		this.#remember(topic, this.#version, values);
-		return values;
+		return this.#route(topic, false);
+	}
+
+	/**
+	 * As {@link route}, for a topic known to be valid (it passed {@link validateTopic}, or the bus made it): a cache
+	 * miss then skips validating it again. Matching an invalid topic gives meaningless results, so only the bus's
+	 * dispatcher calls this.
+	 */
+	routeValid(topic: string): readonly T[] {
+		return this.#route(topic, true);
 	}
 
 	/**
@@ -134,12 +149,40 @@ export class Router<T extends Routable> {
 	 */
 	validateTopic(topic: string): void {
 		if (this.#cache.has(topic)) {
+			this.#counted(false);
 			// Entries exist only for valid topics, but `route()` also caches `$`-topics, which users may not publish.
 			if (isReservedTopic(topic)) throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
 			return;
 		}
 		assertTopic(topic, this.#limits);
 		this.#remember(topic, -1, noValues);
+		this.#counted(true);
+	}
+
+	#route(topic: string, isValid: boolean): readonly T[] {
+		const entry = this.#cache.get(topic);
+		if (entry !== undefined) {
+			this.#counted(false);
+			if (entry.version !== this.#version) {
+				entry.values = this.#compute(topic);
+				entry.version = this.#version;
+			}
+			return entry.values;
+		}
+		if (!isValid) assertTopic(topic, this.#limits, {allowReserved: true});
+		const values = this.#compute(topic);
+		this.#remember(topic, this.#version, values);
+		this.#counted(true);
+		return values;
+	}
+
+	/** Counts a cache lookup; at the end of each window, decides how many new topics to admit into the cache. */
+	#counted(isMiss: boolean): void {
+		if (isMiss) this.#windowMisses++;
+		if (++this.#windowLookups < admissionWindow) return;
+		this.#admitEvery = this.#windowMisses * 4 > admissionWindow ? admitOneIn : 1;
+		this.#windowLookups = 0;
+		this.#windowMisses = 0;
 	}
 
 	#compute(topic: string): readonly T[] {
@@ -150,9 +193,11 @@ export class Router<T extends Routable> {
 		return values;
 	}
 
-	/** Caches a topic not in the cache yet. */
+	/** Caches a topic not in the cache yet, if it is admitted. */
 	#remember(topic: string, version: number, values: readonly T[]): void {
 		if (this.#cacheSize === 0) return;
+		if (this.#admitEvery > 1 && ++this.#refused < this.#admitEvery) return;
+		this.#refused = 0;
 		// A ring of keys in insertion order, one slot per entry: evicting the oldest is O(1). (`Map#keys().next()`
 		// walks the slots of every deleted entry first, which made each miss on a full cache cost microseconds.)
 		const oldest = this.#keys[this.#nextKey];

@@ -159,6 +159,64 @@ describe('Router', () => {
 			expect(router.route('a.b')).toBe(cached);
 		});
 
+		test('validateTopic() and routeValid() - when every event brings a new topic, one in 8 is cached', () => {
+			const router = new Router<Target>({cacheSize: 100_000});
+			router.add('user.*.updated', target('x'));
+			// As the bus does: validated at publish, routed at dispatch (whose lookup hits when the topic was cached).
+			const publish = (id: number): void => {
+				router.validateTopic(`user.${id}.updated`);
+				router.routeValid(`user.${id}.updated`);
+			};
+			for (let id = 0; id < 512; id++) publish(id);
+			expect(router.cachedTopics).toBe(512);
+			// Each event not admitted misses twice (publish and dispatch); one miss in 16 is admitted.
+			for (let id = 512; id < 512 + 1600; id++) publish(id);
+			expect(router.cachedTopics).toBe(512 + 200);
+		});
+
+		test('route() - while most lookups miss, only one miss in 16 caches its topic', () => {
+			const router = new Router<Target>({cacheSize: 100_000});
+			router.add('user.*.updated', target('x'));
+			// The first window of 1,024 lookups admits every topic; it missed every time, so sampling starts.
+			for (let id = 0; id < 1024; id++) router.route(`user.${id}.updated`);
+			expect(router.cachedTopics).toBe(1024);
+			for (let id = 1024; id < 1024 + 1600; id++) expect(names(router.route(`user.${id}.updated`))).toEqual(['x']);
+			expect(router.cachedTopics).toBe(1024 + 100);
+		});
+
+		test('route() - while most lookups miss, a topic that repeats is still cached', () => {
+			const router = new Router<Target>({cacheSize: 100_000});
+			router.add('user.*.updated', target('x'));
+			for (let id = 0; id < 1024; id++) router.route(`user.${id}.updated`);
+			let sightings = 0;
+			let isCached = false;
+			for (let id = 1024; !isCached && sightings < 100; id++) {
+				router.route(`user.${id}.updated`);
+				sightings++;
+				isCached = router.route('hot.topic') === router.route('hot.topic');
+			}
+			expect(isCached).toBe(true);
+			expect(sightings).toBeLessThanOrEqual(16);
+		});
+
+		test('route() - once most lookups hit again, every new topic is cached', () => {
+			const router = new Router<Target>({cacheSize: 100_000});
+			router.add('user.*.updated', target('x'));
+			for (let id = 0; id < 1024; id++) router.route(`user.${id}.updated`);
+			for (let lookup = 0; lookup < 1024; lookup++) router.route('user.0.updated');
+			const before = router.cachedTopics;
+			for (let id = 5000; id < 5010; id++) router.route(`user.${id}.updated`);
+			expect(router.cachedTopics).toBe(before + 10);
+		});
+
+		test('routeValid() - routes like route()', () => {
+			const router = new Router<Target>();
+			router.add('a.*', target('x'));
+			router.add('**', target('y'));
+			expect(names(router.routeValid('a.b'))).toEqual(['x', 'y']);
+			expect(router.routeValid('a.b')).toBe(router.route('a.b'));
+		});
+
 		test('route() - cacheSize 0 caches nothing and still routes', () => {
 			const router = new Router<Target>({cacheSize: 0});
 			router.add('a.*', target('x'));
