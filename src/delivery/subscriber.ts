@@ -79,7 +79,8 @@ export class Subscriber {
 	readonly #host: SubscriberHost;
 	readonly #pending = new Deque<PendingDelivery>(0); // Most subscribers never buffer: allocate on first use.
 	/** Deliveries waiting for their retry timer, so that a shutdown can abandon them instead of running them later. */
-	readonly #retrying = new Map<ReturnType<typeof setTimeout>, RetryingDelivery>();
+	// Created on the first retry: most subscriptions never retry, and an empty Map costs about 100 bytes each.
+	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
 	#running = 0;
 	#isPumping = false;
 
@@ -138,8 +139,8 @@ export class Subscriber {
 	 * Handler calls already running are not interrupted.
 	 */
 	abandonPending(): number {
-		const retrying = [...this.#retrying];
-		this.#retrying.clear();
+		const retrying = this.#retrying === undefined ? [] : [...this.#retrying];
+		this.#retrying?.clear();
 		for (const [timer, delivery] of retrying) {
 			clearTimeout(timer);
 			this.#running--;
@@ -226,11 +227,12 @@ export class Subscriber {
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
 			const timer = setTimeout(() => {
-				this.#retrying.delete(timer);
+				this.#retrying?.delete(timer);
 				this.#running--;
 				this.#attempt(event, tracker, attempt + 1);
 				this.#host.settled();
 			}, delayMs);
+			this.#retrying ??= new Map();
 			this.#retrying.set(timer, {event, tracker, attempts: attempt});
 			return;
 		}
