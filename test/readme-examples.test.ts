@@ -1,9 +1,11 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {format} from 'node:util';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 
-// Every ```ts block of the README marked `<!-- runnable -->` is a complete program: it must run as written.
+// Every ```ts block of the README marked `<!-- runnable -->` is a complete program: it must run as written, and a
+// `console.log(...); // prints <text>` line must print exactly that text (the printed lines are compared in order).
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const programs = [...readme.matchAll(/<!-- runnable -->\n```ts\n([\s\S]*?)```/g)].map(match => match[1]!);
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -25,6 +27,8 @@ describe('README examples', () => {
 		try {
 			await import(pathToFileURL(file).href);
 			expect(log).toHaveBeenCalled();
+			const promised = [...code.matchAll(/console\.log\(.*\); \/\/ prints (.*)$/gm)].map(match => match[1]);
+			if (promised.length > 0) expect(log.mock.calls.map(args => format(...args))).toEqual(promised);
 		} finally {
 			log.mockRestore();
 		}

@@ -1,5 +1,5 @@
 import {assertOptionalObject, assertPlainObject, assertString, fail} from '../internal/assert.js';
-import type {Bus, BusEvent, DeliveryReport, EventMap, PublishOptions, TopicOf} from '../types.js';
+import type {Bus, BusEvent, DeliveryReport, EventMap, PublishOptions, PublishSyncOptions, TopicOf} from '../types.js';
 import {tracked, type TrackOptions} from './tracked.js';
 
 /** Options of {@link createProducer} (and `bus.producer()`). */
@@ -37,8 +37,8 @@ export interface ScopedBatchItem<Events extends EventMap, Prefix extends string>
 }
 
 /**
- * A publisher scoped to a source, a topic prefix and default metadata. Everything else is the bus's `publish`:
- * same validation, same errors, same resolution (on acceptance, or with `awaitDelivery` on delivery).
+ * A publisher scoped to a source, a topic prefix and default metadata. Everything else is the bus's `publish` (and
+ * `publishSync`): same validation, same errors, same resolution (on acceptance, or with `awaitDelivery` on delivery).
  */
 export interface Producer<Events extends EventMap = EventMap, Prefix extends string = ''> {
 	readonly source: string | undefined;
@@ -56,6 +56,17 @@ export interface Producer<Events extends EventMap = EventMap, Prefix extends str
 		payload: ScopedPayload<Events, Prefix, Topic>,
 		options?: PublishOptions,
 	): Promise<BusEvent<ScopedPayload<Events, Prefix, Topic>, PrefixedTopic<Prefix, Topic>>>;
+	/**
+	 * The bus's `publishSync`, scoped like `publish`: returns the frozen envelope, or throws what the bus's
+	 * `publishSync` throws (a full topic the bus refuses is `InvalidTopicError`).
+	 *
+	 * @throws {TypeError} when `topic` is not a string, `options` is not an object, or the bus has no `publishSync`.
+	 */
+	publishSync<Topic extends ScopedTopic<Events, Prefix>>(
+		topic: Topic,
+		payload: ScopedPayload<Events, Prefix, Topic>,
+		options?: PublishSyncOptions,
+	): BusEvent<ScopedPayload<Events, Prefix, Topic>, PrefixedTopic<Prefix, Topic>>;
 	/** The bus's `publishBatch` (all or nothing), each item scoped. */
 	publishBatch(items: readonly ScopedBatchItem<Events, Prefix>[]): Promise<BusEvent[]>;
 	/**
@@ -111,6 +122,11 @@ export function createProducer<Events extends EventMap, const Prefix extends str
 				return Promise.reject(error);
 			}
 		}) as Producer<Events, Prefix>['publish'],
+		publishSync: ((topic: string, payload: unknown, given?: PublishSyncOptions) => {
+			// Checked per call, not in createProducer: a custom bus without publishSync still makes a producer for publish.
+			if (typeof bus.publishSync !== 'function') fail('bus.publishSync', 'a function', bus.publishSync);
+			return (bus.publishSync as (topic: string, payload: unknown, options?: PublishSyncOptions) => never).call(bus, fullTopic(topic), payload, scope(given));
+		}) as Producer<Events, Prefix>['publishSync'],
 		async publishBatch(items) {
 			if (!Array.isArray(items)) fail('items', 'an array', items);
 			const scoped = items.map((item, index) => {

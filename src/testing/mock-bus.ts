@@ -16,6 +16,7 @@ import type {
 	Handler,
 	HistoryQuery,
 	PublishOptions,
+	PublishSyncOptions,
 	StopReport,
 	StreamOptions,
 	SubscribeOptions,
@@ -49,14 +50,15 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
  * same errors), and records every publish, delivery and dead letter for assertions and the vitest matchers.
  *
  * In `sync` mode (the default) there is no queue: `publish` hands the event to the matching handlers before it
- * returns, and resolves once every handler it started (and anything those published) has settled; an event a
- * handler publishes is dispatched right after the current one, never re-entrantly, and its `publish` resolves at
- * once (as on the real bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff
- * delays; `drain()` hands partial consumer batches over without waiting for their timer; a `stream()` buffers
- * without holding deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities,
- * filters, transforms, `once`, `concurrency`, `maxPending`, `timeoutMs`, reports, dead letters on
- * `$bus.dead-letter`, diagnostics, metrics, history, `close`) behaves as on `EventBus`; the shared conformance
- * suite (`runBusConformance`) holds both to that.
+ * returns, and resolves once every handler it started (and anything those published) has settled; `publishSync`
+ * hands it over the same way and returns without waiting for async handlers. An event a handler publishes is
+ * dispatched right after the current one, never re-entrantly, and its `publish` resolves at once (as on the real
+ * bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff delays; `drain()`
+ * hands partial consumer batches over without waiting for their timer; a `stream()` buffers without holding
+ * deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities, filters, transforms,
+ * `once`, `concurrency`, `maxPending`, `timeoutMs`, reports, dead letters on `$bus.dead-letter`, diagnostics,
+ * metrics, history, `close`) behaves as on `EventBus`; the shared conformance suite (`runBusConformance`) holds both
+ * to that.
  *
  * @example
  * ```ts
@@ -98,6 +100,18 @@ export class MockBus<Events extends EventMap = EventMap> implements Bus<Events>,
 	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
 	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
 		return (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+	}
+
+	/**
+	 * As `EventBus.publishSync`: returns the frozen envelope, recorded, or throws what `publish` rejects with (and
+	 * `TypeError` for `awaitDelivery`: use `publish`). In `sync` mode it returns once the event has been handed to
+	 * every matching subscription (synchronous handlers have run, async ones have started: `drain()` waits for them),
+	 * or, from a handler, once it is queued behind the current event; there is no queue to fill, so no
+	 * `QueueFullError`. In `queued` mode it is the real bus's: handlers never run before it returns, and a full queue
+	 * throws `QueueFullError` (`wait` and `reject` policies).
+	 */
+	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic> {
+		return this.#bus.publishSync(topic, payload, options);
 	}
 
 	/** As `EventBus.publishBatch`: all or nothing (`BatchValidationError` lists every bad item), and recorded. */
@@ -170,8 +184,9 @@ export class MockBus<Events extends EventMap = EventMap> implements Bus<Events>,
 	}
 
 	/**
-	 * Events published through `publish`/`publishBatch` (not the bus's own `$bus.*` events), in acceptance order,
-	 * optionally only those whose topic matches `pattern` (the bus's grammar; `InvalidTopicError` when invalid).
+	 * Events published through `publish`/`publishSync`/`publishBatch` (not the bus's own `$bus.*` events), in
+	 * acceptance order, optionally only those whose topic matches `pattern` (the bus's grammar; `InvalidTopicError`
+	 * when invalid).
 	 */
 	published<Pattern extends string = '**'>(pattern?: Pattern): EventFor<Events, Pattern>[] {
 		return this.#bus.recorder.published(pattern) as EventFor<Events, Pattern>[];

@@ -16,7 +16,7 @@ export interface DeliveryRecord<Event extends BusEvent = BusEvent> {
  * wildcard does not match the bus's own `$bus.*` events); an invalid one throws `InvalidTopicError`.
  */
 export interface BusRecording {
-	/** Events published through `publish`/`publishBatch`, in acceptance order (the bus's own `$bus.*` events are not: see `deadLettered()`). */
+	/** Events published through `publish`/`publishSync`/`publishBatch`, in acceptance order (the bus's own `$bus.*` events are not: see `deadLettered()`). */
 	published(pattern?: string): BusEvent[];
 	/** Successful deliveries, in the order they completed. */
 	delivered(pattern?: string): DeliveryRecord[];
@@ -50,7 +50,7 @@ export class Recorder {
 		return compilePattern(pattern, this.#limits);
 	}
 
-	/** Records an event published through `publish`/`publishBatch`; the bus's own `$`-events are left out. */
+	/** Records an event published through `publish`/`publishSync`/`publishBatch`; the bus's own `$`-events are left out. */
 	notePublished(event: BusEvent): void {
 		if (this.#seen.has(event) || event.topic.startsWith('$')) return;
 		this.#seen.add(event);

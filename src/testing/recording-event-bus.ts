@@ -11,6 +11,7 @@ import type {
 	EventMap,
 	Handler,
 	PublishOptions,
+	PublishSyncOptions,
 	SubscribeOptions,
 	Subscription,
 	TopicOf,
@@ -20,18 +21,28 @@ import {Recorder} from './recorder.js';
 import {isThenable} from './thenable.js';
 
 type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) => Promise<BusEvent | DeliveryReport>;
+type AnyPublishSync = (topic: string, payload: unknown, options?: PublishSyncOptions) => BusEvent;
 
 const ignore = (): void => {};
 
+/** A publish in call order, which is acceptance order: its events, once known (`publish` learns them a microtask late). */
+interface PendingRecord {
+	events: readonly BusEvent[];
+	isSettled: boolean;
+}
+
 /**
  * A real `EventBus` that records what happens on it, through its public API only: publishes (when accepted, or when
- * first dispatched if that comes first), successful deliveries (by wrapping each handler and consumer), and dead
- * letters (from the `deadLetter` diagnostic). Each handler call first asks the failure rules, which may fail it.
- * Subscriptions made by `waitFor` and `stream` are internal to the bus and not wrapped.
+ * first dispatched if that comes first; in call order, which is acceptance order, so a `publishSync` is recorded
+ * before it returns unless an earlier `publish` still awaits its promise), successful deliveries (by wrapping each
+ * handler and consumer), and dead letters (from the `deadLetter` diagnostic). Each handler call first asks the
+ * failure rules, which may fail it. Subscriptions made by `waitFor` and `stream` are internal to the bus and not
+ * wrapped.
  */
 export class RecordingEventBus<Events extends EventMap = EventMap> extends EventBus<Events> {
 	readonly recorder: Recorder;
 	readonly failures: FailureRules;
+	readonly #pending: PendingRecord[] = [];
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: EventBusOptions) {
@@ -52,17 +63,52 @@ export class RecordingEventBus<Events extends EventMap = EventMap> extends Event
 	override publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
 	override publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
 		const result = (super.publish as AnyPublish).call(this, topic, payload, options);
-		const isReport = options?.awaitDelivery === true;
-		result.then(value => {
-			this.recorder.notePublished(isReport ? (value as DeliveryReport).event : (value as BusEvent));
-		}, ignore);
+		if (options?.awaitDelivery === true) {
+			// Its report comes after delivery, too late to hold the others back: the filter records it on dispatch.
+			result.then(value => {
+				this.recorder.notePublished((value as DeliveryReport).event);
+			}, ignore);
+			return result;
+		}
+		const record = this.#expectRecord();
+		result.then(
+			value => this.#settleRecord(record, [value as BusEvent]),
+			() => this.#settleRecord(record, []),
+		);
 		return result;
 	}
 
-	override async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
-		const events = await super.publishBatch(items);
-		for (const event of events) this.recorder.notePublished(event);
-		return events;
+	/** As `EventBus.publishSync`; the event is recorded before it returns (after any earlier publish still settling). */
+	override publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
+	override publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
+		const event = (super.publishSync as AnyPublishSync).call(this, topic, payload, options);
+		this.#settleRecord(this.#expectRecord(), [event]);
+		return event;
+	}
+
+	override publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		const result = super.publishBatch(items);
+		const record = this.#expectRecord();
+		result.then(
+			events => this.#settleRecord(record, events),
+			() => this.#settleRecord(record, []),
+		);
+		return result;
+	}
+
+	#expectRecord(): PendingRecord {
+		const record: PendingRecord = {events: [], isSettled: false};
+		this.#pending.push(record);
+		return record;
+	}
+
+	/** Records `events`, after those of every earlier publish still waiting for its promise to settle. */
+	#settleRecord(record: PendingRecord, events: readonly BusEvent[]): void {
+		record.events = events;
+		record.isSettled = true;
+		while (this.#pending[0]?.isSettled === true) {
+			for (const event of this.#pending.shift()!.events) this.recorder.notePublished(event);
+		}
 	}
 
 	override subscribe<Pattern extends string>(

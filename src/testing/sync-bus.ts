@@ -28,6 +28,7 @@ import type {
 	Handler,
 	HistoryQuery,
 	PublishOptions,
+	PublishSyncOptions,
 	StopReport,
 	StreamOptions,
 	SubscribeOptions,
@@ -55,9 +56,9 @@ const ignoreReport = (): void => {};
 /**
  * The deterministic engine of the mock bus: the real bus's validation, envelopes, routing (the same `Router`),
  * subscription rules, reports, dead letters and diagnostics, with no queue between `publish` and the handlers.
- * `publish` dispatches at once, in the caller's call stack; an event published by a handler waits until the current
- * event has been handed to every subscription (never re-entrant), then is dispatched in the same run. Everything it
- * accepts, delivers and dead-letters goes to its {@link Recorder}.
+ * `publish` and `publishSync` dispatch at once, in the caller's call stack; an event published by a handler waits
+ * until the current event has been handed to every subscription (never re-entrant), then is dispatched in the same
+ * run. Everything it accepts, delivers and dead-letters goes to its {@link Recorder}.
  */
 export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> {
 	readonly recorder: Recorder;
@@ -132,7 +133,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 			this.#assertAccepting('publish');
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {
-			this.#rejected++;
+			this.#reject(topic, payload, error);
 			return Promise.reject(error);
 		}
 		const isNested = this.#context.current() !== undefined;
@@ -143,6 +144,31 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		if (report !== undefined) return report;
 		// From inside a handler, resolve on acceptance as the real bus does: waiting for delivery there could deadlock.
 		return isNested ? Promise.resolve(event) : this.#idle.whenIdle(false).then(() => event);
+	}
+
+	/**
+	 * `publish` without the promise: validates, records and dispatches the event before it returns (synchronous
+	 * handlers have run, async ones have started; `drain()` waits for them), then returns the frozen envelope. From a
+	 * handler, the event is only queued, and dispatched once the current event has been handed to every subscription.
+	 * There is no queue to fill, so it never throws `QueueFullError`; it throws what `publish` rejects with, and
+	 * `TypeError` for `awaitDelivery` (it needs a promise: use `publish`).
+	 */
+	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
+	publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
+		let event: BusEvent;
+		try {
+			this.#assertAccepting('publishSync');
+			if ((options as PublishOptions | undefined)?.awaitDelivery !== undefined) {
+				throw new TypeError('Expected `options.awaitDelivery` to be absent: publishSync() returns no promise to report delivery on; use publish()');
+			}
+			event = this.#events.create(topic, payload, options);
+		} catch (error) {
+			this.#reject(topic, payload, error);
+			throw error;
+		}
+		this.#accept(event, ignoreReport);
+		this.#dispatchQueued();
+		return event;
 	}
 
 	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
@@ -330,6 +356,12 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		subscriber.isActive = false;
 		if (!this.#subscribers.delete(subscriber.settings.id)) return;
 		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
+	}
+
+	/** Counts a refused publish and emits it as the `rejected` diagnostic, as the real bus does. */
+	#reject(topic: unknown, payload: unknown, error: unknown): void {
+		this.#rejected++;
+		if (this.#diagnostics.hasListeners('rejected')) this.#diagnostics.emit('rejected', {topic, payload, error, rejectedAt: Date.now()});
 	}
 
 	/** Counts, records and queues an accepted event, ahead of lower-priority events still queued. */

@@ -1,5 +1,5 @@
 import {describe, expect, expectTypeOf, test} from 'vitest';
-import {BusClosedError, InvalidTopicError, type Bus, type BusEvent} from '../../src/index.js';
+import {BusClosedError, InvalidTopicError, QueueFullError, type Bus, type BusEvent} from '../../src/index.js';
 import {InjectedFailureError, MockBus, createMockBus, type DeliveryRecord} from '../../src/testing/index.js';
 
 type Events = {
@@ -155,6 +155,140 @@ describe('createMockBus()', () => {
 		await bus.close();
 		expect(bus.state).toBe('closed');
 		await expect(bus.publish('a', null)).rejects.toBeInstanceOf(BusClosedError);
+	});
+});
+
+describe('publishSync()', () => {
+	test('publishSync() - typed by the event map like publish(); awaitDelivery is not an option', () => {
+		const bus = createMockBus<Events>();
+		expectTypeOf(bus.publishSync('order.paid', {id: 'o-1'})).toEqualTypeOf<BusEvent<{id: string}, 'order.paid'>>();
+		// @ts-expect-error `awaitDelivery` needs a promise: publish() only
+		expect(() => bus.publishSync('order.paid', {id: 'o-1'}, {awaitDelivery: true})).toThrow(TypeError);
+	});
+
+	test('sync delivery - publishSync() returns once synchronous handlers have run and async ones have started', async () => {
+		const bus = createMockBus<Events>();
+		const calls: string[] = [];
+		bus.subscribe('order.paid', () => void calls.push('sync'), {name: 'sync'});
+		bus.subscribe('order.paid', async () => {
+			calls.push('async started');
+			await Promise.resolve();
+			calls.push('async');
+		}, {name: 'async'});
+		bus.publishSync('order.paid', {id: 'o-1'});
+		expect(calls).toEqual(['sync', 'async started']);
+		expect(bus.delivered().map(record => record.subscription.name)).toEqual(['sync']);
+		await bus.drain();
+		expect(bus.delivered().map(record => record.subscription.name)).toEqual(['sync', 'async']);
+	});
+
+	test('sync delivery - publishSync() is recorded in published() at once, in order with publish()', async () => {
+		const bus = createMockBus();
+		const first = bus.publishSync('a', 1);
+		const second = await bus.publish('a', 2);
+		const third = bus.publishSync('a', 3);
+		expect(bus.published()).toEqual([first, second, third]);
+	});
+
+	test('sync delivery - publishSync() from a handler returns before its event is dispatched', async () => {
+		const bus = createMockBus();
+		const calls: string[] = [];
+		bus.subscribe('first', () => {
+			const child = bus.publishSync('second', null);
+			calls.push(`returned ${child.topic}`);
+		});
+		bus.subscribe('second', () => void calls.push('second handled'));
+		bus.publishSync('first', null);
+		expect(calls).toEqual(['returned second', 'second handled']);
+	});
+
+	test('sync delivery - a failing handler is reported, never thrown at publishSync()', () => {
+		const bus = createMockBus();
+		bus.subscribe('a', () => {
+			throw new Error('boom');
+		}, {name: 'failing'});
+		expect(() => bus.publishSync('a', null)).not.toThrow();
+		expect(bus.failed().map(letter => letter.subscription?.name)).toEqual(['failing']);
+	});
+
+	test('sync delivery - failOn() applies to events sent with publishSync()', () => {
+		const bus = createMockBus();
+		bus.subscribe('a', () => {}, {name: 'mailer'});
+		bus.failOn('mailer');
+		bus.publishSync('a', null);
+		expect(bus.failed().map(letter => letter.event.topic)).toEqual(['a']);
+	});
+
+	test('sync delivery - publishSync() never throws QueueFullError: there is no queue', () => {
+		const bus = createMockBus({maxQueueSize: 1, overflow: 'reject'});
+		bus.subscribe('a', async () => new Promise(() => {}));
+		bus.publishSync('a', 1);
+		expect(() => bus.publishSync('a', 2)).not.toThrow();
+		expect(bus.getMetrics()).toMatchObject({published: 2, rejected: 0});
+	});
+
+	test('publishSync() - an event the bus refuses is thrown and not recorded', () => {
+		const bus = createMockBus();
+		expect(() => bus.publishSync('order.*', null)).toThrow(InvalidTopicError);
+		expect(bus.published()).toEqual([]);
+		expect(bus.getMetrics().rejected).toBe(1);
+	});
+
+	test('close() - then publishSync() throws BusClosedError, as on EventBus', async () => {
+		const bus = createMockBus();
+		await bus.close();
+		expect(() => bus.publishSync('a', null)).toThrow(BusClosedError);
+	});
+
+	test('queued - publishSync() is recorded at once, before its handlers run', async () => {
+		const bus = createMockBus<Events>({mode: 'queued'});
+		bus.subscribe('order.paid', () => {}, {name: 'invoicing'});
+		const event = bus.publishSync('order.paid', {id: 'o-1'});
+		expect(bus.published()).toEqual([event]);
+		expect(bus.delivered()).toEqual([]);
+		await bus.drain();
+		expect(bus.delivered().map(record => record.event)).toEqual([event]);
+	});
+
+	test('queued - published() keeps acceptance order when publishSync() follows an un-awaited publish()', async () => {
+		const bus = createMockBus({mode: 'queued'});
+		void bus.publish('a', 1);
+		bus.publishSync('a', 2);
+		void bus.publish('a', 3);
+		await bus.drain();
+		expect(bus.published().map(event => event.payload)).toEqual([1, 2, 3]);
+	});
+
+	test('queued - published() keeps acceptance order when publishSync() follows an un-awaited publishBatch()', async () => {
+		const bus = createMockBus({mode: 'queued'});
+		void bus.publishBatch([{topic: 'a', payload: 1}]);
+		bus.publishSync('a', 2);
+		await bus.drain();
+		expect(bus.published().map(event => event.payload)).toEqual([1, 2]);
+	});
+
+	test('queued - a refused publish() does not hold back the recording of a publishSync() after it', async () => {
+		const bus = createMockBus({mode: 'queued'});
+		const refused = bus.publish('a..b', 1);
+		bus.publishSync('a', 2);
+		await expect(refused).rejects.toBeInstanceOf(InvalidTopicError);
+		expect(bus.published().map(event => event.payload)).toEqual([2]);
+	});
+
+	test('queued - on a full queue publishSync() throws QueueFullError and records nothing', () => {
+		const bus = createMockBus({mode: 'queued', maxQueueSize: 1, overflow: 'wait'});
+		const accepted = bus.publishSync('a', 1);
+		expect(() => bus.publishSync('a', 2)).toThrow(QueueFullError);
+		expect(() => bus.publishSync('a', 3)).toThrow(expect.objectContaining({code: 'ERR_QUEUE_FULL', topic: 'a', capacity: 1}));
+		expect(bus.published()).toEqual([accepted]);
+	});
+
+	test('queued - with drop-newest, publishSync() returns the dropped event, dead-lettered', async () => {
+		const bus = createMockBus({mode: 'queued', maxQueueSize: 1, overflow: 'drop-newest'});
+		bus.publishSync('a', 1);
+		const dropped = bus.publishSync('a', 2);
+		expect(bus.deadLettered().map(letter => [letter.event, letter.reason])).toEqual([[dropped, 'queue-overflow']]);
+		await bus.drain();
 	});
 });
 

@@ -178,6 +178,31 @@ describe('fake timers', () => {
 		expect(attempts).toBe(2);
 	});
 
+	test('recording - bus.publishSync() is recorded at once, before any handler runs', () => {
+		const harness = createTestBus<Events>();
+		harness.bus.subscribe('order.paid', () => {});
+		const event = harness.bus.publishSync('order.paid', {id: 'o-1'});
+		expect(harness.published()).toEqual([event]);
+		expect(harness.delivered()).toEqual([]);
+	});
+
+	test('recording - a publishSync() the bus refuses is not recorded', () => {
+		const harness = createTestBus();
+		expect(() => harness.bus.publishSync('a..b', null)).toThrow(InvalidTopicError);
+		expect(harness.published()).toEqual([]);
+	});
+
+	test('waitFor() - resolves with an event a handler sent with publishSync()', async () => {
+		const harness = createTestBus<Events>();
+		harness.bus.subscribe('order.paid', event => {
+			harness.bus.publishSync('invoice.created', {orderId: event.payload.id});
+		});
+		harness.bus.publishSync('order.paid', {id: 'o-1'});
+		const invoice = await harness.waitFor('invoice.created');
+		expect(invoice.payload).toEqual({orderId: 'o-1'});
+		expect(invoice.causationId).toBe(harness.published('order.paid')[0]?.id);
+	});
+
 	test('createTestBus() - a malformed option is a TypeError', () => {
 		expect(() => createTestBus({advanceFakeTimers: 'yes' as never})).toThrow(/`options.advanceFakeTimers`/);
 	});

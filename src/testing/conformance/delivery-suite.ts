@@ -3,7 +3,7 @@ import {FilterError} from '../../errors.js';
 import type {BusEvent} from '../../types.js';
 import {assertError, deferred, type ConformanceContext} from './conformance-context.js';
 
-/** Priorities, filters, transforms, reports, re-entrancy, ordering and correlation. */
+/** Priorities, filters, transforms, reports, `publishSync`, re-entrancy, ordering and correlation. */
 export function deliverySuite({describe, busTest, features}: ConformanceContext): void {
 	describe('delivery', () => {
 		if (features.priorities === true) {
@@ -82,6 +82,36 @@ export function deliverySuite({describe, busTest, features}: ConformanceContext)
 			);
 		});
 
+		busTest('publishSync() - returns the envelope and its payload frozen, with the given options', async bus => {
+			const event = bus.publishSync('a.b', {nested: {x: 1}}, {priority: 3, source: 'svc', metadata: {k: 'v'}, id: 'e-1', correlationId: 'c-1'});
+			assert.ok(Object.isFrozen(event) && Object.isFrozen(event.payload) && Object.isFrozen((event.payload as {nested: object}).nested));
+			assert.deepEqual(
+				{...event, timestamp: 0},
+				{id: 'e-1', topic: 'a.b', payload: {nested: {x: 1}}, timestamp: 0, source: 'svc', correlationId: 'c-1', causationId: undefined, priority: 3, metadata: {k: 'v'}},
+			);
+		});
+
+		busTest('publishSync() - the event is delivered to every matching subscription, as by publish()', async bus => {
+			const seen: string[] = [];
+			bus.subscribe('order.*', event => void seen.push(`order.*:${event.payload as number}`));
+			bus.subscribe('**', event => void seen.push(`**:${event.payload as number}`));
+			const event = bus.publishSync('order.created', 1);
+			await bus.drain();
+			assert.deepEqual(seen.sort(), ['**:1', 'order.*:1']);
+			assert.equal(bus.getMetrics().published, 1);
+			assert.equal(event.topic, 'order.created');
+		});
+
+		busTest('publishSync() - mixed with publish(), events reach a subscription in the order published', async bus => {
+			const seen: unknown[] = [];
+			bus.subscribe('n', event => void seen.push(event.payload));
+			bus.publishSync('n', 1);
+			await bus.publish('n', 2);
+			bus.publishSync('n', 3);
+			await bus.drain();
+			assert.deepEqual(seen, [1, 2, 3]);
+		});
+
 		busTest('publish({awaitDelivery}) - reports handler failures instead of throwing them', async bus => {
 			const failure = new Error('handler failed');
 			bus.subscribe('a', () => {
@@ -105,6 +135,19 @@ export function deliverySuite({describe, busTest, features}: ConformanceContext)
 			bus.subscribe('first', () => void calls.push('first, second subscriber'));
 			bus.subscribe('second', () => void calls.push('second'));
 			await bus.publish('first', null);
+			await bus.drain();
+			assert.deepEqual(calls, ['first done', 'first, second subscriber', 'second']);
+		});
+
+		busTest('publishSync() - an event published by a handler is dispatched after the current one, never re-entrantly', async bus => {
+			const calls: string[] = [];
+			bus.subscribe('first', () => {
+				bus.publishSync('second', null);
+				calls.push('first done');
+			});
+			bus.subscribe('first', () => void calls.push('first, second subscriber'));
+			bus.subscribe('second', () => void calls.push('second'));
+			bus.publishSync('first', null);
 			await bus.drain();
 			assert.deepEqual(calls, ['first done', 'first, second subscriber', 'second']);
 		});
@@ -166,6 +209,17 @@ export function deliverySuite({describe, busTest, features}: ConformanceContext)
 				await bus.drain();
 				assert.equal(hasRun, true);
 			});
+
+			busTest('asyncDelivery - handlers never run inside publishSync()', async bus => {
+				let hasRun = false;
+				bus.subscribe('a', () => {
+					hasRun = true;
+				});
+				bus.publishSync('a', null);
+				assert.equal(hasRun, false);
+				await bus.drain();
+				assert.equal(hasRun, true);
+			});
 		}
 
 		if (features.asyncDelivery === false) {
@@ -183,6 +237,22 @@ export function deliverySuite({describe, busTest, features}: ConformanceContext)
 				await publishing;
 				assert.deepEqual(calls, ['sync', 'async']);
 			});
+
+			busTest('synchronous delivery - synchronous handlers have run when publishSync() returns; async ones have started', async bus => {
+				const gate = deferred();
+				const calls: string[] = [];
+				bus.subscribe('a', () => void calls.push('sync'));
+				bus.subscribe('a', async () => {
+					calls.push('async started');
+					await gate.promise;
+					calls.push('async');
+				});
+				bus.publishSync('a', null);
+				assert.deepEqual(calls, ['sync', 'async started']);
+				gate.resolve();
+				await bus.drain();
+				assert.deepEqual(calls, ['sync', 'async started', 'async']);
+			});
 		}
 
 		if (features.correlation === true) {
@@ -194,6 +264,21 @@ export function deliverySuite({describe, busTest, features}: ConformanceContext)
 				});
 				bus.subscribe('child', event => void children.push(event));
 				const parent = await bus.publish('parent', null, {correlationId: 'workflow-1'});
+				await bus.drain();
+				assert.deepEqual(
+					children.map(({correlationId, causationId}) => ({correlationId, causationId})),
+					[{correlationId: 'workflow-1', causationId: parent.id}],
+				);
+			});
+
+			busTest('correlation - an event publishSync() sends from a handler inherits correlationId and gets causationId', async bus => {
+				const children: BusEvent[] = [];
+				bus.subscribe('parent', async () => {
+					await Promise.resolve();
+					bus.publishSync('child', null);
+				});
+				bus.subscribe('child', event => void children.push(event));
+				const parent = bus.publishSync('parent', null, {correlationId: 'workflow-1'});
 				await bus.drain();
 				assert.deepEqual(
 					children.map(({correlationId, causationId}) => ({correlationId, causationId})),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {AbortError, BatchValidationError, BusClosedError, InvalidPayloadError, InvalidTopicError, WaitTimeoutError} from '../../errors.js';
-import {assertError, rejectionOf, thrownBy, type ConformanceContext} from './conformance-context.js';
+import {assertError, deferred, rejectionOf, thrownBy, type ConformanceContext} from './conformance-context.js';
 
 /** Error classes and codes: batches, closed buses, `waitFor`, and programmer errors. */
 export function errorSuite({describe, busTest}: ConformanceContext): void {
@@ -52,12 +52,46 @@ export function errorSuite({describe, busTest}: ConformanceContext): void {
 			assertError(error, InvalidPayloadError, {code: 'ERR_INVALID_PAYLOAD', topic: 'a', reason: 'too-deep'});
 		});
 
+		busTest('publishSync() - a payload nested too deep is InvalidPayloadError', async bus => {
+			let payload: Record<string, unknown> = {};
+			for (let level = 0; level < 100; level++) payload = {child: payload};
+			assertError(thrownBy(() => bus.publishSync('a', payload)), InvalidPayloadError, {code: 'ERR_INVALID_PAYLOAD', topic: 'a', reason: 'too-deep'});
+		});
+
+		busTest('publishSync() - awaitDelivery is a TypeError pointing to publish(), and nothing is published', async bus => {
+			const seen: unknown[] = [];
+			bus.subscribe('a', event => void seen.push(event.payload));
+			const error = thrownBy(() => bus.publishSync('a', null, {awaitDelivery: true} as never));
+			assertError(error, TypeError);
+			assert.match((error as Error).message, /`options.awaitDelivery`.*use publish\(\)/);
+			await bus.drain();
+			assert.deepEqual(seen, []);
+			assert.deepEqual([bus.getMetrics().published, bus.getMetrics().rejected], [0, 1]);
+		});
+
 		busTest('close() - then publish rejects and subscribe throws BusClosedError (state closed)', async bus => {
 			const report = await bus.close();
 			assert.equal(report.drained, true);
 			assertError(await rejectionOf(bus.publish('a', null)), BusClosedError, {code: 'ERR_BUS_CLOSED', state: 'closed'});
 			assertError(await rejectionOf(bus.publishBatch([{topic: 'a', payload: null}])), BusClosedError, {code: 'ERR_BUS_CLOSED'});
 			assertError(thrownBy(() => bus.subscribe('a', () => {})), BusClosedError, {code: 'ERR_BUS_CLOSED', state: 'closed'});
+		});
+
+		busTest('close() - then publishSync throws BusClosedError (state closed)', async bus => {
+			await bus.close();
+			assertError(thrownBy(() => bus.publishSync('a', null)), BusClosedError, {code: 'ERR_BUS_CLOSED', state: 'closed'});
+			assert.equal(bus.getMetrics().published, 0);
+		});
+
+		busTest('close() - publishSync throws BusClosedError at once, before the bus has drained (state stopping)', async bus => {
+			const gate = deferred();
+			bus.subscribe('a', async () => gate.promise);
+			bus.publishSync('a', null);
+			const closing = bus.close();
+			const error = thrownBy(() => bus.publishSync('a', null));
+			gate.resolve();
+			await closing;
+			assertError(error, BusClosedError, {code: 'ERR_BUS_CLOSED', state: 'stopping'});
 		});
 
 		busTest('close() - delivers what was accepted first, and reports it', async bus => {
@@ -108,6 +142,7 @@ export function errorSuite({describe, busTest}: ConformanceContext): void {
 			}
 			assertError(await rejectionOf(bus.publish('a', null, {priority: 'high' as never})), TypeError);
 			assertError(await rejectionOf(bus.publishBatch('nope' as never)), TypeError);
+			assertError(thrownBy(() => bus.publishSync('a', null, {priority: 'high' as never})), TypeError);
 		});
 	});
 }

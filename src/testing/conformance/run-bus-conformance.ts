@@ -10,9 +10,9 @@ import {topicSuite} from './topic-suite.js';
 /**
  * Registers the shared conformance suite for one `Bus` implementation, so that every implementation (the real
  * `EventBus`, the mock bus, a bridge-backed bus) is held to the same contract: topic matching with the decided cases
- * and the `$` rule, invalid topics and patterns, priorities, filters, transforms, `once`, unsubscribe semantics,
- * dispatch snapshots, delivery reports, and the error classes and codes. Parts that not every implementation has
- * (see {@link BusFeatures}) are registered only when declared `true`.
+ * and the `$` rule, invalid topics and patterns, `publish` and `publishSync` (envelopes, refusals), priorities,
+ * filters, transforms, `once`, unsubscribe semantics, dispatch snapshots, delivery reports, and the error classes and
+ * codes. Parts that not every implementation has (see {@link BusFeatures}) are registered only when declared `true`.
  *
  * Call it at the top level of a test file. `factory` makes a fresh bus for each test (the suite closes it). Tests are
  * registered with vitest when it is installed, else with the runner's globals, or with `runner`.

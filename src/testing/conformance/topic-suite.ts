@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {InvalidTopicError} from '../../errors.js';
-import type {BusEvent} from '../../types.js';
+import type {BusEvent, PublishRejection} from '../../types.js';
 import {assertError, rejectionOf, thrownBy, type ConformanceContext} from './conformance-context.js';
 import {invalidPatternVectors, invalidTopicVectors, matchingVectors} from './topic-vectors.js';
 
@@ -40,6 +40,14 @@ export function topicSuite({describe, busTest, features}: ConformanceContext): v
 			});
 		}
 
+		for (const [topic, reason] of invalidTopicVectors) {
+			busTest(`publishSync() - throws InvalidTopicError for \`${topic.length > 20 ? `${topic.slice(0, 20)}…` : topic}\` (${reason})`, async bus => {
+				const error = thrownBy(() => bus.publishSync(topic, null));
+				assertError(error, InvalidTopicError, {code: 'ERR_INVALID_TOPIC', topic, reason});
+				assert.deepEqual([bus.getMetrics().published, bus.getMetrics().rejected], [0, 1], 'refused, nothing accepted');
+			});
+		}
+
 		for (const [pattern, reason] of invalidPatternVectors) {
 			busTest(`subscribe() - throws InvalidTopicError for \`${pattern}\` (${reason})`, async bus => {
 				const error = thrownBy(() => bus.subscribe(pattern, () => {}));
@@ -51,6 +59,24 @@ export function topicSuite({describe, busTest, features}: ConformanceContext): v
 		busTest('publish() - a non-string topic is a TypeError', async bus => {
 			const error = await rejectionOf(bus.publish(42 as unknown as string, null));
 			assertError(error, TypeError);
+		});
+
+		busTest('publishSync() - a non-string topic is a TypeError', async bus => {
+			assertError(thrownBy(() => bus.publishSync(42 as unknown as string, null)), TypeError);
+		});
+
+		busTest('publish() and publishSync() - each refusal is emitted as a `rejected` diagnostic', async bus => {
+			const rejections: PublishRejection[] = [];
+			bus.on('rejected', rejection => void rejections.push(rejection));
+			const refused = await rejectionOf(bus.publish('a..b', 1));
+			const thrown = thrownBy(() => bus.publishSync('c..d', 2));
+			assert.deepEqual(
+				rejections.map(({topic, payload, error}) => ({topic, payload, error})),
+				[
+					{topic: 'a..b', payload: 1, error: refused},
+					{topic: 'c..d', payload: 2, error: thrown},
+				],
+			);
 		});
 
 		if (features.deadLetters === true) {
