@@ -354,7 +354,8 @@ export interface Bus<Events extends EventMap = EventMap> {
 	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
 	/**
 	 * `publish` without the promise: returns the accepted envelope, or throws what `publish` rejects with. It never
-	 * waits for space (see the implementation for what a full queue does).
+	 * waits for space: where a queue is full, it throws `QueueFullError` under the `wait` and `reject` policies and
+	 * drops an event (dead-lettered) under `drop-newest` and `drop-oldest`.
 	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]>;

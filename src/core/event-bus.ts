@@ -206,15 +206,15 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * @throws {InvalidPayloadError} for a payload nested deeper than `maxPayloadDepth`.
 	 * @throws {QueueFullError} when the queue has no space now (`wait` and `reject` policies).
 	 * @throws {BusClosedError} after `stop()` or `close()`.
-	 * @throws {TypeError} for bad options, including `awaitDelivery` (it needs a promise: use `publish`).
+	 * @throws {TypeError} for bad options, including `awaitDelivery: true` (it needs a promise: use `publish`).
 	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
 	publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
 		let event: BusEvent;
 		try {
 			this.#assertAccepting('publishSync');
-			if ((options as PublishOptions | undefined)?.awaitDelivery !== undefined) {
-				throw new TypeError('Expected `options.awaitDelivery` to be absent: publishSync() returns no promise to report delivery on; use publish()');
+			if ((options as PublishOptions | undefined)?.awaitDelivery === true) {
+				throw new TypeError('Expected `options.awaitDelivery` not to be true: publishSync() returns no promise to report delivery on; use publish()');
 			}
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {

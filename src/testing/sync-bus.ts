@@ -151,15 +151,15 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	 * handlers have run, async ones have started; `drain()` waits for them), then returns the frozen envelope. From a
 	 * handler, the event is only queued, and dispatched once the current event has been handed to every subscription.
 	 * There is no queue to fill, so it never throws `QueueFullError`; it throws what `publish` rejects with, and
-	 * `TypeError` for `awaitDelivery` (it needs a promise: use `publish`).
+	 * `TypeError` for `awaitDelivery: true` (it needs a promise: use `publish`).
 	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
 	publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
 		let event: BusEvent;
 		try {
 			this.#assertAccepting('publishSync');
-			if ((options as PublishOptions | undefined)?.awaitDelivery !== undefined) {
-				throw new TypeError('Expected `options.awaitDelivery` to be absent: publishSync() returns no promise to report delivery on; use publish()');
+			if ((options as PublishOptions | undefined)?.awaitDelivery === true) {
+				throw new TypeError('Expected `options.awaitDelivery` not to be true: publishSync() returns no promise to report delivery on; use publish()');
 			}
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {

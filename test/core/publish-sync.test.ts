@@ -77,6 +77,11 @@ describe('publishSync()', () => {
 		expect(bus.getMetrics()).toMatchObject({published: 0, rejected: 1});
 	});
 
+	test('publishSync() - awaitDelivery false is accepted (options shared with publish() still work)', () => {
+		const bus = new EventBus();
+		expect(bus.publishSync('a', null, {awaitDelivery: false} as never).topic).toBe('a');
+	});
+
 	test('publishSync() - bad options throw a TypeError', () => {
 		const bus = new EventBus();
 		expect(() => bus.publishSync('a', null, {priority: 'high'} as never)).toThrow(TypeError);
