@@ -1,11 +1,10 @@
-import {BatchValidationError, type BatchItemError, BusClosedError, EventDroppedError, QueueFullError} from '../errors.js';
+import {BatchValidationError, BusClosedError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertFiniteNumber, assertFunction, assertInteger, assertOptionalObject, assertOptionalString, assertPlainObject, fail} from '../internal/assert.js';
+import {assertFunction, assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
-import {compilePattern} from '../routing/topic.js';
 import type {
 	BatchItemOf,
 	Bus,
@@ -14,7 +13,6 @@ import type {
 	ConsumerHandle,
 	BusEvent,
 	BusMetrics,
-	DeadLetter,
 	DeliveryReport,
 	EventFor,
 	EventMap,
@@ -30,21 +28,24 @@ import type {
 	TopicOf,
 	WaitForOptions,
 } from '../types.js';
+import {rejectBatch, validateBatch} from './batch-validation.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
-import {adaptConsumer, type ConsumerAdapter} from './consumer-adapter.js';
+import {ConsumerRegistry} from './consumer-registry.js';
+import {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {History} from './history.js';
-import {serializeError} from './serialize-error.js';
+import {resolveHistoryQuery} from './history-query.js';
+import {IdleTracker} from './idle-tracker.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
 import {describeSubscriptions} from './subscription-info.js';
+import {SubscriptionTable} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import {createProducer, type Producer, type ProducerOptions} from '../producers/producer.js';
 
-/** The topic on which the bus publishes every dead letter. */
-export const deadLetterTopic = '$bus.dead-letter';
+export {deadLetterTopic} from './dead-letter-publisher.js';
 
 /** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
 export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
@@ -69,23 +70,21 @@ export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
 export class EventBus<Events extends EventMap = EventMap> implements Bus<Events> {
 	readonly #options: ResolvedBusOptions;
 	readonly #router: Router<Subscriber>;
-	readonly #subscribers = new Map<string, Subscriber>();
+	readonly #subscriptions: SubscriptionTable;
 	readonly #ingress: IngressQueue<BusEvent>;
 	readonly #history: History;
 	readonly #context: HandlerContext;
 	readonly #events: EventFactory;
 	readonly #diagnostics = new DiagnosticsChannel();
 	readonly #trackers = new Map<BusEvent, DeliveryTracker>();
-	readonly #consumers = new Map<ConsumerHandle, ConsumerAdapter>();
-	readonly #signalCleanups = new Map<Subscriber, () => void>();
-	/** Removed subscribers that still had events buffered or running when they were removed. */
-	readonly #retired = new Set<Subscriber>();
+	readonly #consumers: ConsumerRegistry;
+	readonly #idle: IdleTracker;
+	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
 	#state: BusState = 'running';
-	#idleWaiters: (() => void)[] = [];
 	#stopping: Promise<StopReport> | undefined;
 	#closing: Promise<StopReport> | undefined;
 	readonly #host: SubscriberHost;
@@ -97,6 +96,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
 			cacheSize: this.#options.routeCacheSize,
 		});
+		this.#subscriptions = new SubscriptionTable(this.#router);
+		this.#consumers = new ConsumerRegistry(
+			(patterns, handler, options) => this.#subscribe(patterns, handler, options),
+			() => this.drain(),
+		);
 		this.#history = new History(this.#options.historySize);
 		this.#context = new HandlerContext(this.#options.asyncContext);
 		this.#events = new EventFactory({
@@ -116,20 +120,28 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			accept: this.#accept,
 			dispatch: this.#dispatch,
 			drop: event => this.#dropUndispatched(event, 'queue-overflow', `the queue is full (maxQueueSize ${this.#options.maxQueueSize})`),
-			idle: () => this.#checkIdle(),
+			idle: () => this.#idle.check(),
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
+		});
+		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
+		this.#deadLetters = new DeadLetterPublisher({
+			diagnostics: this.#diagnostics,
+			events: this.#events,
+			ingress: this.#ingress,
+			stats: this.#stats,
+			isClosed: () => this.#state === 'closed',
 		});
 		this.#host = {
 			stats: this.#stats,
 			context: this.#context,
 			freeze: event => this.#events.freezeTransformed(event),
-			deadLetter: letter => this.#deadLetter(letter),
+			deadLetter: letter => this.#deadLetters.publish(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
-			settled: () => this.#checkIdle(),
+			settled: () => this.#idle.check(),
 			isTimingDeliveries: () => this.#diagnostics.hasListeners('delivered'),
 			delivered: notice => this.#diagnostics.emit('delivered', notice),
-			expire: subscriber => this.#remove(subscriber),
+			expire: this.#subscriptions.remove,
 			random: () => Math.random(),
 		};
 	}
@@ -240,29 +252,17 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		try {
 			this.#assertAccepting('publishBatch');
 		} catch (error) {
-			for (const item of items) this.#reject((item as {topic?: unknown} | undefined)?.topic, (item as {payload?: unknown} | undefined)?.payload, error);
+			rejectBatch(items, error, [], this.#reject);
 			throw error;
 		}
-		const events: BusEvent[] = [];
-		const errors: BatchItemError[] = [];
-		for (const [index, item] of items.entries()) {
-			try {
-				assertPlainObject(`items[${index}]`, item);
-				events.push(this.#events.create(item.topic as string, item.payload, item.options as PublishOptions | undefined));
-			} catch (error) {
-				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
-			}
-		}
+		const {events, errors} = validateBatch(items, this.#events);
 		let failure: Error | undefined;
 		if (errors.length > 0) failure = new BatchValidationError(errors);
 		else if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
 			failure = new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
 		}
 		if (failure !== undefined) {
-			for (const [index, item] of items.entries()) {
-				const own = errors.find(error => error.index === index)?.error ?? failure;
-				this.#reject((item as {topic?: unknown} | undefined)?.topic, (item as {payload?: unknown} | undefined)?.payload, own);
-			}
+			rejectBatch(items, failure, errors, this.#reject);
 			throw failure;
 		}
 		for (const event of events) {
@@ -297,59 +297,15 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * @throws {TypeError} when the consumer is malformed.
 	 */
 	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
-		const adapter = adaptConsumer(consumer as unknown as Consumer);
-		const subscription = this.#subscribe(adapter.patterns, adapter.handler, {
-			name: consumer.name,
-			concurrency: adapter.concurrency,
-			// A batched consumer's timeout covers its `consume` call, applied by the adapter: an event's own clock would
-			// run while its batch is still filling.
-			...pick(consumer as unknown as Consumer, consumer.batchSize === undefined ? ['priority', 'filter', 'transform', 'retry', 'timeoutMs'] : ['priority', 'filter', 'transform', 'retry']),
-		} as SubscribeOptions);
-		let closing: Promise<void> | undefined;
-		const handle: ConsumerHandle = {
-			name: consumer.name,
-			subscription,
-			close: () => {
-				closing ??= (async () => {
-					this.#consumers.delete(handle);
-					subscription.unsubscribe();
-					adapter.flushEagerly();
-					await this.drain();
-					await consumer.close?.();
-				})();
-				return closing;
-			},
-		};
-		this.#consumers.set(handle, adapter);
-		return handle;
+		return this.#consumers.register(consumer as unknown as Consumer);
 	}
 
 	#subscribe(patterns: readonly string[], handler: Handler, options: SubscribeOptions | undefined): Subscription {
 		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
 		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
 		const subscriber = new Subscriber(settings, this.#host);
-		const handle = createSubscriptionHandle(subscriber, this.#removeSubscriber);
-		const signal = options?.signal;
-		if (signal?.aborted === true) {
-			subscriber.isActive = false;
-			return handle;
-		}
-		const added: string[] = [];
-		try {
-			for (const pattern of patterns) {
-				this.#router.add(pattern, subscriber);
-				added.push(pattern);
-			}
-		} catch (error) {
-			for (const pattern of added) this.#router.remove(pattern, subscriber);
-			throw error;
-		}
-		this.#subscribers.set(settings.id, subscriber);
-		if (signal !== undefined) {
-			const onAbort = (): void => this.#remove(subscriber);
-			signal.addEventListener('abort', onAbort, {once: true});
-			this.#signalCleanups.set(subscriber, () => signal.removeEventListener('abort', onAbort));
-		}
+		const handle = createSubscriptionHandle(subscriber, this.#subscriptions.remove);
+		this.#subscriptions.add(subscriber, options?.signal);
 		return handle;
 	}
 
@@ -367,7 +323,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	 * false when no active subscription has this id.
 	 */
 	redeliver(subscriptionId: string, event: BusEvent): boolean {
-		const subscriber = this.#subscribers.get(subscriptionId);
+		const subscriber = this.#subscriptions.get(subscriptionId);
 		if (subscriber === undefined) return false;
 		subscriber.deliver(event, undefined);
 		return true;
@@ -375,27 +331,20 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** Removes the subscription with this id; false when there is none. */
 	unsubscribe(id: string): boolean {
-		const subscriber = this.#subscribers.get(id);
+		const subscriber = this.#subscriptions.get(id);
 		if (subscriber === undefined) return false;
-		this.#remove(subscriber);
+		this.#subscriptions.remove(subscriber);
 		return true;
 	}
 
 	/** Removes every subscription made with exactly this pattern; returns how many. */
 	unsubscribePattern(pattern: string): number {
-		let count = 0;
-		for (const subscriber of [...this.#subscribers.values()]) {
-			if (subscriber.settings.pattern === pattern) {
-				this.#remove(subscriber);
-				count++;
-			}
-		}
-		return count;
+		return this.#subscriptions.removePattern(pattern);
 	}
 
 	/** The active subscriptions, in subscription order. */
 	subscriptions(): SubscriptionInfo[] {
-		return describeSubscriptions(this.#subscribers.values());
+		return describeSubscriptions(this.#subscriptions.values());
 	}
 
 	/**
@@ -418,19 +367,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
 	history(query?: HistoryQuery): BusEvent[] {
-		assertOptionalObject('query', query);
-		const given = query ?? {};
-		assertInteger('query.limit', given.limit, 0);
-		assertFiniteNumber('query.since', given.since);
-		assertFiniteNumber('query.until', given.until);
-		assertOptionalString('query.correlationId', given.correlationId);
-		return this.#history.query({
-			matches: given.pattern === undefined ? undefined : compilePattern(given.pattern, this.#router.limits),
-			since: given.since,
-			until: given.until,
-			correlationId: given.correlationId,
-			limit: given.limit,
-		});
+		return this.#history.query(resolveHistoryQuery(query, this.#router.limits));
 	}
 
 	/**
@@ -446,10 +383,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 
 	/** Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry. */
 	drain(): Promise<void> {
-		if (this.#isIdle()) return Promise.resolve();
-		return new Promise(resolve => {
-			this.#idleWaiters.push(resolve);
-		});
+		return this.#idle.whenIdle();
 	}
 
 	/**
@@ -473,9 +407,9 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
 		this.#closing ??= this.stop(options).then(async report => {
 			// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
-			await Promise.allSettled([...this.#consumers.keys()].map(async handle => handle.close()));
+			await this.#consumers.closeAll();
 			this.#state = 'closed';
-			for (const subscriber of [...this.#subscribers.values()]) this.#remove(subscriber);
+			this.#subscriptions.removeAll();
 			this.#diagnostics.emit('closed', report);
 			return report;
 		});
@@ -496,7 +430,7 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 			queueSize: this.#ingress.size,
 			inFlight: stats.inFlight,
 			waitingProducers: this.#ingress.waiting,
-			subscriptions: this.#subscribers.size,
+			subscriptions: this.#subscriptions.size,
 		};
 	}
 
@@ -505,10 +439,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 		return this.#diagnostics.on(name, listener);
 	}
 
-	#reject(topic: unknown, payload: unknown, error: unknown): void {
+	// A bound function, so that a batch can report each of its items through it.
+	readonly #reject = (topic: unknown, payload: unknown, error: unknown): void => {
 		this.#rejected++;
 		if (this.#diagnostics.hasListeners('rejected')) this.#diagnostics.emit('rejected', {topic, payload, error, rejectedAt: Date.now()});
-	}
+	};
 
 	readonly #accept = (event: BusEvent): void => {
 		this.#published++;
@@ -536,64 +471,20 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 	}
 
 	#dropUndispatched(event: BusEvent, reason: 'queue-overflow' | 'shutdown', detail: string): void {
-		this.#stats.dropped++;
-		this.#stats.deadLettered++;
-		const error = new EventDroppedError(event.id, reason, detail);
-		this.#deadLetter({event, error, reason, subscription: undefined, attempts: 0, failedAt: Date.now()});
+		this.#deadLetters.dropUndispatched(event, reason, detail);
 		this.#takeTracker(event)?.droppedBeforeDispatch(event);
 	}
 
-	#deadLetter(letter: DeadLetter): void {
-		this.#diagnostics.emit('deadLetter', letter);
-		if (letter.event.topic.startsWith('$bus.') || this.#state === 'closed') return;
-		// Published like any event, so that a dead-letter store is an ordinary consumer of `$bus.dead-letter`.
-		// The error is sent as plain data: an Error instance would serialize to `{}` on the way to a log or a collector.
-		const event = this.#events.createInternal(deadLetterTopic, {...letter, error: serializeError(letter.error)}, letter.event);
-		// Never through the overflow policy: with drop-oldest, each dead letter would drop another event in a cascade.
-		if (!this.#ingress.tryOffer(event)) {
-			this.#diagnostics.warn('ERR_DEAD_LETTER_NOT_PUBLISHED', `The queue is full: the dead letter of event ${letter.event.id} was emitted but not published on ${deadLetterTopic}`);
-		}
-	}
-
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
-
-	readonly #removeSubscriber = (subscriber: Subscriber): void => {
-		this.#remove(subscriber);
-	};
-
-	#remove(subscriber: Subscriber): void {
-		subscriber.isActive = false;
-		if (!this.#subscribers.delete(subscriber.settings.id)) return;
-		this.#signalCleanups.get(subscriber)?.();
-		this.#signalCleanups.delete(subscriber);
-		// Its buffer is still delivered; a stop that times out must be able to abandon it too.
-		for (const retired of this.#retired) if (retired.pending === 0 && retired.running === 0) this.#retired.delete(retired);
-		if (subscriber.pending > 0 || subscriber.running > 0) this.#retired.add(subscriber);
-		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
-	}
 
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
 	}
 
-	#isIdle(): boolean {
-		return this.#ingress.size === 0 && !this.#ingress.isBusy && this.#stats.inFlight === 0;
-	}
-
-	#checkIdle(): void {
-		if (!this.#isIdle()) return;
-		if (this.#idleWaiters.length > 0) {
-			const waiters = this.#idleWaiters;
-			this.#idleWaiters = [];
-			for (const resolve of waiters) resolve();
-		}
-		if (this.#diagnostics.hasListeners('drained')) this.#diagnostics.emit('drained');
-	}
-
 	async #stop(timeoutMs: number | undefined): Promise<StopReport> {
 		this.#state = 'stopping';
 		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
-		for (const adapter of this.#consumers.values()) adapter.flushEagerly();
+		this.#consumers.flushEagerly();
 		let isDrained = true;
 		if (timeoutMs === undefined) {
 			await this.drain();
@@ -613,17 +504,11 @@ export class EventBus<Events extends EventMap = EventMap> implements Bus<Events>
 				this.#dropUndispatched(event, 'shutdown', 'the bus stopped before it was dispatched');
 				abandoned++;
 			}
-			for (const subscriber of [...this.#subscribers.values(), ...this.#retired]) abandoned += subscriber.abandonPending();
+			abandoned += this.#subscriptions.abandonPending();
 		}
 		this.#state = 'stopped';
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
 		this.#diagnostics.emit('stopped', report);
 		return report;
 	}
-}
-
-function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
-	const picked: Partial<Pick<T, K>> = {};
-	for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
-	return picked;
 }

@@ -7,8 +7,9 @@ import {EventFactory} from '../core/event-factory.js';
 import {History} from '../core/history.js';
 import {serializeError} from '../core/serialize-error.js';
 import {resolveSubscriberSettings} from '../core/subscribe-options.js';
+import {createSubscriptionHandle} from '../core/subscription-handle.js';
+import {describeSubscriptions} from '../core/subscription-info.js';
 import {waitForEvent} from '../core/wait-for.js';
-import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {assertInteger, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
@@ -41,15 +42,10 @@ import {FailureRules} from './failure-rules.js';
 import {IdleWaiters, settlesWithin} from './idle-waiters.js';
 import {Recorder} from './recorder.js';
 import {adaptSyncConsumer, createConsumerHandle, type SyncConsumerAdapter} from './sync-consumer.js';
+import {SyncDispatchQueue} from './sync-dispatch-queue.js';
 import {createSyncStream} from './sync-stream.js';
-import {createSubscriptionHandle} from '../core/subscription-handle.js';
-import {describeSubscriptions} from '../core/subscription-info.js';
 import {SyncSubscriber, type SyncStats, type SyncSubscriberHost} from './sync-subscriber.js';
-
-interface Queued {
-	readonly event: BusEvent;
-	readonly tracker: DeliveryTracker;
-}
+import {SyncSubscriptionTable} from './sync-subscription-table.js';
 
 const ignoreReport = (): void => {};
 
@@ -65,17 +61,16 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	readonly failures: FailureRules;
 	readonly #options: ResolvedBusOptions;
 	readonly #router: Router<SyncSubscriber>;
-	readonly #subscribers = new Map<string, SyncSubscriber>();
+	readonly #subscriptions: SyncSubscriptionTable;
+	readonly #queue: SyncDispatchQueue;
 	readonly #history: History;
 	readonly #context: HandlerContext;
 	readonly #events: EventFactory;
 	readonly #diagnostics = new DiagnosticsChannel();
 	readonly #consumers = new Map<ConsumerHandle, SyncConsumerAdapter>();
 	readonly #stats: SyncStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
-	readonly #queue: Queued[] = [];
 	readonly #host: SyncSubscriberHost;
 	readonly #idle = new IdleWaiters(isStrict => this.#isIdle(isStrict));
-	#isDispatching = false;
 	#eager = 0;
 	#published = 0;
 	#rejected = 0;
@@ -104,6 +99,8 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 			validation: this.#options.validation,
 			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
 		});
+		this.#subscriptions = new SyncSubscriptionTable(this.#router);
+		this.#queue = new SyncDispatchQueue(topic => this.#router.route(topic));
 		this.#host = {
 			stats: this.#stats,
 			context: this.#context,
@@ -113,7 +110,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 			deadLetter: letter => this.#deadLetter(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#dispatchQueued(),
-			expire: subscriber => this.#remove(subscriber),
+			expire: this.#subscriptions.remove,
 		};
 	}
 
@@ -220,25 +217,18 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	}
 
 	unsubscribe(id: string): boolean {
-		const subscriber = this.#subscribers.get(id);
+		const subscriber = this.#subscriptions.get(id);
 		if (subscriber === undefined) return false;
-		this.#remove(subscriber);
+		this.#subscriptions.remove(subscriber);
 		return true;
 	}
 
 	unsubscribePattern(pattern: string): number {
-		let count = 0;
-		for (const subscriber of [...this.#subscribers.values()]) {
-			if (subscriber.settings.pattern === pattern) {
-				this.#remove(subscriber);
-				count++;
-			}
-		}
-		return count;
+		return this.#subscriptions.removePattern(pattern);
 	}
 
 	subscriptions(): SubscriptionInfo[] {
-		return describeSubscriptions(this.#subscribers.values());
+		return describeSubscriptions(this.#subscriptions.values());
 	}
 
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
@@ -276,10 +266,10 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 			dropped: stats.dropped,
 			deadLettered: stats.deadLettered,
 			rejected: this.#rejected,
-			queueSize: this.#queue.length,
+			queueSize: this.#queue.size,
 			inFlight: stats.inFlight,
 			waitingProducers: 0,
-			subscriptions: this.#subscribers.size,
+			subscriptions: this.#subscriptions.size,
 		};
 	}
 
@@ -308,7 +298,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		const isDrained = await settlesWithin(this.drain(), timeoutMs);
 		let abandoned = 0;
 		if (!isDrained) {
-			for (const subscriber of this.#subscribers.values()) abandoned += subscriber.abandonPending();
+			abandoned = this.#subscriptions.abandonPending();
 			this.#dispatchQueued(); // Their dead letters.
 		}
 		this.#state = 'stopped';
@@ -316,7 +306,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		this.#diagnostics.emit('stopped', report);
 		await Promise.allSettled([...this.#consumers.keys()].map(async handle => handle.close()));
 		this.#state = 'closed';
-		for (const subscriber of [...this.#subscribers.values()]) this.#remove(subscriber);
+		this.#subscriptions.removeAll();
 		this.#diagnostics.emit('closed', report);
 		return report;
 	}
@@ -325,38 +315,12 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
 		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
 		const subscriber = new SyncSubscriber(settings, this.#host);
-		const handle = createSubscriptionHandle(subscriber, this.#removeSubscriber);
-		const signal = options?.signal;
-		if (signal?.aborted === true) {
-			subscriber.isActive = false;
-			return handle;
-		}
-		const added: string[] = [];
-		try {
-			for (const pattern of patterns) {
-				this.#router.add(pattern, subscriber);
-				added.push(pattern);
-			}
-		} catch (error) {
-			for (const pattern of added) this.#router.remove(pattern, subscriber);
-			throw error;
-		}
-		this.#subscribers.set(settings.id, subscriber);
-		signal?.addEventListener('abort', () => this.#remove(subscriber), {once: true});
+		const handle = createSubscriptionHandle(subscriber, this.#subscriptions.remove);
+		this.#subscriptions.add(subscriber, options?.signal);
 		return handle;
 	}
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
-
-	readonly #removeSubscriber = (subscriber: SyncSubscriber): void => {
-		this.#remove(subscriber);
-	};
-
-	#remove(subscriber: SyncSubscriber): void {
-		subscriber.isActive = false;
-		if (!this.#subscribers.delete(subscriber.settings.id)) return;
-		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
-	}
 
 	/** Counts a refused publish and emits it as the `rejected` diagnostic, as the real bus does. */
 	#reject(topic: unknown, payload: unknown, error: unknown): void {
@@ -369,27 +333,12 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 		this.#published++;
 		this.#history.record(event);
 		this.recorder.notePublished(event);
-		const queued: Queued = {event, tracker: new DeliveryTracker(onReport)};
-		let at = this.#queue.length;
-		while (at > 0 && this.#queue[at - 1]!.event.priority < event.priority) at--;
-		this.#queue.splice(at, 0, queued);
+		this.#queue.enqueue(event, onReport);
 	}
 
-	/** Dispatches everything queued, in this call stack; a no-op when a dispatch is already running below us. */
+	/** Dispatches everything queued (unless a dispatch is already running below us), then checks for idleness. */
 	#dispatchQueued(): void {
-		if (!this.#isDispatching) {
-			this.#isDispatching = true;
-			try {
-				for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
-					// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
-					const route = this.#router.route(next.event.topic);
-					next.tracker.dispatched(next.event, route.length);
-					for (const subscriber of route) subscriber.deliver(next.event, next.tracker);
-				}
-			} finally {
-				this.#isDispatching = false;
-			}
-		}
+		this.#queue.dispatch();
 		this.#checkIdle();
 	}
 
@@ -415,7 +364,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	}
 
 	#isIdle(isStrict: boolean): boolean {
-		if (this.#queue.length > 0 || this.#isDispatching) return false;
+		if (this.#queue.isBusy) return false;
 		let parked = 0;
 		if (!isStrict) for (const adapter of this.#consumers.values()) parked += adapter.parked;
 		return this.#stats.inFlight === parked;
