@@ -70,7 +70,7 @@ export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
 export class EventBus<Events extends EventMap = EventMap> implements Bus<Events> {
 	readonly #options: ResolvedBusOptions;
 	readonly #router: Router<Subscriber>;
-	readonly #subscriptions: SubscriptionTable;
+	readonly #subscriptions: SubscriptionTable<Subscriber>;
 	readonly #ingress: IngressQueue<BusEvent>;
 	readonly #history: History;
 	readonly #context: HandlerContext;

@@ -1,5 +1,16 @@
-import type {Subscriber} from '../delivery/subscriber.js';
-import type {Router} from '../routing/router.js';
+import type {Routable, Router} from '../routing/router.js';
+
+/** What the table needs of a subscriber: the real bus's `Subscriber` and the mock bus's `SyncSubscriber` both fit. */
+export interface TableSubscriber extends Routable {
+	isActive: boolean;
+	readonly settings: {readonly id: string; readonly pattern: string; readonly patterns: readonly string[]};
+	/** Deliveries waiting in its buffer. */
+	readonly pending: number;
+	/** Handler calls running (or waiting for a retry). */
+	readonly running: number;
+	/** Dead-letters what is still waiting; returns how many. */
+	abandonPending(): number;
+}
 
 /**
  * The bus's subscriptions: each subscriber by id, in subscription order, routed by its patterns, until it is removed
@@ -9,16 +20,18 @@ import type {Router} from '../routing/router.js';
  * invalid, none. Removal is idempotent and takes effect at once (the subscriber is inactive, unrouted, and its abort
  * listener is gone), but what it had buffered or running is still delivered; until that work is done the table
  * keeps it as retired, so that a stop that times out can abandon that work too.
+ *
+ * Shared by `EventBus` and the mock bus of `topicbus/testing`, so that both keep subscriptions the same way.
  */
-export class SubscriptionTable {
-	readonly #router: Router<Subscriber>;
+export class SubscriptionTable<S extends TableSubscriber> {
+	readonly #router: Router<S>;
 	// A Map iterates in insertion order, which is subscription order.
-	readonly #subscribers = new Map<string, Subscriber>();
-	readonly #signalCleanups = new Map<Subscriber, () => void>();
+	readonly #subscribers = new Map<string, S>();
+	readonly #signalCleanups = new Map<S, () => void>();
 	/** Removed subscribers that still had events buffered or running when they were removed. */
-	readonly #retired = new Set<Subscriber>();
+	readonly #retired = new Set<S>();
 
-	constructor(router: Router<Subscriber>) {
+	constructor(router: Router<S>) {
 		this.#router = router;
 	}
 
@@ -28,12 +41,12 @@ export class SubscriptionTable {
 	}
 
 	/** The subscriber with this id, while it is in the table. */
-	get(id: string): Subscriber | undefined {
+	get(id: string): S | undefined {
 		return this.#subscribers.get(id);
 	}
 
 	/** The subscribers in the table, in subscription order. */
-	values(): IterableIterator<Subscriber> {
+	values(): IterableIterator<S> {
 		return this.#subscribers.values();
 	}
 
@@ -43,7 +56,7 @@ export class SubscriptionTable {
 	 *
 	 * @throws {InvalidTopicError} when a pattern is invalid; the patterns already registered are removed again.
 	 */
-	add(subscriber: Subscriber, signal: AbortSignal | undefined): void {
+	add(subscriber: S, signal: AbortSignal | undefined): void {
 		if (signal?.aborted === true) {
 			subscriber.isActive = false;
 			return;
@@ -67,7 +80,7 @@ export class SubscriptionTable {
 	}
 
 	/** Removes `subscriber`; does nothing when it is not in the table. A bound function, so that handles can hold it. */
-	readonly remove = (subscriber: Subscriber): void => {
+	readonly remove = (subscriber: S): void => {
 		subscriber.isActive = false;
 		if (!this.#subscribers.delete(subscriber.settings.id)) return;
 		this.#signalCleanups.get(subscriber)?.();

@@ -8,6 +8,7 @@ import {History} from '../core/history.js';
 import {serializeError} from '../core/serialize-error.js';
 import {resolveSubscriberSettings} from '../core/subscribe-options.js';
 import {createSubscriptionHandle} from '../core/subscription-handle.js';
+import {SubscriptionTable} from '../core/subscription-table.js';
 import {describeSubscriptions} from '../core/subscription-info.js';
 import {waitForEvent} from '../core/wait-for.js';
 import {HandlerContext} from '../delivery/handler-context.js';
@@ -45,7 +46,6 @@ import {adaptSyncConsumer, createConsumerHandle, type SyncConsumerAdapter} from 
 import {SyncDispatchQueue} from './sync-dispatch-queue.js';
 import {createSyncStream} from './sync-stream.js';
 import {SyncSubscriber, type SyncStats, type SyncSubscriberHost} from './sync-subscriber.js';
-import {SyncSubscriptionTable} from './sync-subscription-table.js';
 
 const ignoreReport = (): void => {};
 
@@ -61,7 +61,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 	readonly failures: FailureRules;
 	readonly #options: ResolvedBusOptions;
 	readonly #router: Router<SyncSubscriber>;
-	readonly #subscriptions: SyncSubscriptionTable;
+	readonly #subscriptions: SubscriptionTable<SyncSubscriber>;
 	readonly #queue: SyncDispatchQueue;
 	readonly #history: History;
 	readonly #context: HandlerContext;
@@ -99,7 +99,7 @@ export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> 
 			validation: this.#options.validation,
 			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
 		});
-		this.#subscriptions = new SyncSubscriptionTable(this.#router);
+		this.#subscriptions = new SubscriptionTable(this.#router);
 		this.#queue = new SyncDispatchQueue(topic => this.#router.route(topic));
 		this.#host = {
 			stats: this.#stats,

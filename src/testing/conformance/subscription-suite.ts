@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {getEventListeners} from 'node:events';
 import type {ConformanceContext} from './conformance-context.js';
 
 /** `once`, unsubscribing (handle, id, pattern, signal, dispose), enable/disable and `subscriptions()`. */
@@ -73,6 +74,12 @@ export function subscriptionSuite({describe, busTest}: ConformanceContext): void
 			const late = bus.subscribe('a', () => {}, {signal: AbortSignal.abort()});
 			assert.equal(late.isActive, false);
 			assert.deepEqual(bus.subscriptions(), []);
+		});
+
+		busTest('signal - unsubscribing stops listening to the signal, so one controller can serve many subscriptions', async bus => {
+			const controller = new AbortController();
+			for (let round = 0; round < 20; round++) bus.subscribe('a', () => {}, {signal: controller.signal}).unsubscribe();
+			assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 		});
 
 		busTest('disable() - events dispatched meanwhile are skipped, not buffered; enable() resumes', async bus => {

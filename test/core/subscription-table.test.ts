@@ -1,26 +1,30 @@
+import {getEventListeners} from 'node:events';
 import {describe, expect, test} from 'vitest';
 import {resolveSubscriberSettings} from '../../src/core/subscribe-options.js';
 import {InvalidTopicError} from '../../src/errors.js';
 import {Router} from '../../src/routing/router.js';
-import type {SyncSubscriber} from '../../src/testing/sync-subscriber.js';
-import {SyncSubscriptionTable} from '../../src/testing/sync-subscription-table.js';
+import {SubscriptionTable, type TableSubscriber} from '../../src/core/subscription-table.js';
 
 const noop = (): void => {};
 
-function createTable(): {table: SyncSubscriptionTable; router: Router<SyncSubscriber>; subscriber: (patterns: string[]) => SyncSubscriber} {
-	const router = new Router<SyncSubscriber>();
-	let seq = 0;
-	const subscriber = (patterns: string[]): SyncSubscriber => {
-		const settings = resolveSubscriberSettings(++seq, patterns, noop, undefined);
-		// The table reads only these fields and abandonPending(); delivery is SyncSubscriber's own concern.
-		return {settings, priority: settings.priority, seq: settings.seq, isActive: true, abandonPending: () => 1} as unknown as SyncSubscriber;
-	};
-	return {table: new SyncSubscriptionTable(router), router, subscriber};
+interface FakeSubscriber extends TableSubscriber {
+	readonly settings: ReturnType<typeof resolveSubscriberSettings>;
 }
 
-const ids = (subscribers: Iterable<SyncSubscriber>): string[] => [...subscribers].map(each => each.settings.id);
+function createTable(): {table: SubscriptionTable<FakeSubscriber>; router: Router<FakeSubscriber>; subscriber: (patterns: string[], pending?: number) => FakeSubscriber} {
+	const router = new Router<FakeSubscriber>();
+	let seq = 0;
+	const subscriber = (patterns: string[], pending = 0): FakeSubscriber => {
+		const settings = resolveSubscriberSettings(++seq, patterns, noop, undefined);
+		// What the table reads: its routing keys, its settings, whether it has unfinished work, and abandonPending().
+		return {settings, priority: settings.priority, seq: settings.seq, isActive: true, pending, running: 0, abandonPending: () => pending};
+	};
+	return {table: new SubscriptionTable<FakeSubscriber>(router), router, subscriber};
+}
 
-describe('SyncSubscriptionTable', () => {
+const ids = (subscribers: Iterable<FakeSubscriber>): string[] => [...subscribers].map(each => each.settings.id);
+
+describe('SubscriptionTable', () => {
 	test('add() - routes a subscriber by each of its patterns; values() keeps subscription order', () => {
 		const {table, router, subscriber} = createTable();
 		const first = subscriber(['order.*']);
@@ -73,12 +77,44 @@ describe('SyncSubscriptionTable', () => {
 		expect(ids(table.values())).toEqual([kept.settings.id]);
 	});
 
-	test('abandonPending(), removeAll() - reach every subscriber in the table', () => {
+	test('abandonPending() - reaches every subscriber in the table', () => {
+		const {table, subscriber} = createTable();
+		for (const patterns of [['a'], ['b']]) table.add(subscriber(patterns, 1), undefined);
+		expect(table.abandonPending()).toBe(2);
+	});
+
+	test('abandonPending() - also reaches a removed subscriber that still had work buffered', () => {
+		const {table, subscriber} = createTable();
+		const busy = subscriber(['a'], 3);
+		table.add(busy, undefined);
+		table.add(subscriber(['b'], 0), undefined);
+		table.remove(busy);
+		expect(table.size).toBe(1);
+		expect(table.abandonPending()).toBe(3);
+	});
+
+	test('abandonPending() - forgets a removed subscriber that had no work left', () => {
+		const {table, subscriber} = createTable();
+		const idle = subscriber(['a'], 0);
+		table.add(idle, undefined);
+		table.remove(idle);
+		expect(table.abandonPending()).toBe(0);
+	});
+
+	test('remove() - stops listening to the subscriber\'s abort signal', () => {
+		const {table, subscriber} = createTable();
+		const controller = new AbortController();
+		const removed = subscriber(['a']);
+		table.add(removed, controller.signal);
+		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+		table.remove(removed);
+		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+	});
+
+	test('removeAll() - removes every subscriber', () => {
 		const {table, subscriber} = createTable();
 		const subscribers = [subscriber(['a']), subscriber(['b']), subscriber(['c'])];
 		for (const each of subscribers) table.add(each, undefined);
-		table.remove(subscribers[2]!);
-		expect(table.abandonPending()).toBe(2);
 		table.removeAll();
 		expect(table.size).toBe(0);
 		expect(subscribers.map(each => each.isActive)).toEqual([false, false, false]);
