@@ -83,6 +83,7 @@ export type {
 	DeliveryReport,
 	EventFor,
 	EventMap,
+	EventMapLike,
 	Handler,
 	HistoryQuery,
 	PublishOptions,

@@ -5,11 +5,21 @@
 import type {MatchingTopics} from './topic-types.js';
 import type {DropReason} from './errors.js';
 
-/** Maps each topic to its payload type, e.g. `{'order.created': {id: string}; 'order.paid': {id: string}}`. */
+/**
+ * Maps each topic to its payload type, e.g. `{'order.created': {id: string}; 'order.paid': {id: string}}`. A bus made
+ * without an event map has this one: any topic, `unknown` payloads.
+ */
 export type EventMap = Record<string, unknown>;
 
+/**
+ * What an event map type parameter accepts: a type literal or an interface. (`EventMap` itself would refuse
+ * interfaces, which have no implicit index signature; an index signature of `any` is the one that accepts them.)
+ */
+// biome-ignore lint/suspicious/noExplicitAny: only `any` lets an interface satisfy an index signature.
+export type EventMapLike = Record<string, any>;
+
 /** The topics of an event map, as strings. */
-export type TopicOf<Events extends EventMap> = keyof Events & string;
+export type TopicOf<Events extends EventMapLike> = keyof Events & string;
 
 /**
  * The envelope every subscriber receives. Frozen: no subscriber can change what another one sees.
@@ -39,7 +49,7 @@ export interface BusEvent<Payload = unknown, Topic extends string = string> {
  * The event type a handler of `Pattern` receives: a union of envelopes, one per topic of `Events` that the pattern
  * can match, discriminated by `topic` (so `if (event.topic === 'order.paid')` narrows the payload).
  */
-export type EventFor<Events extends EventMap, Pattern extends string> = string extends TopicOf<Events>
+export type EventFor<Events extends EventMapLike, Pattern extends string> = string extends TopicOf<Events>
 	? BusEvent<Events[string], string>
 	: {[Topic in MatchingTopics<TopicOf<Events>, Pattern>]: BusEvent<Events[Topic], Topic>}[MatchingTopics<TopicOf<Events>, Pattern>];
 
@@ -295,14 +305,14 @@ export interface StreamOptions {
 }
 
 /** One item of {@link Bus.publishBatch}. */
-export interface BatchItem<Events extends EventMap = EventMap, Topic extends TopicOf<Events> = TopicOf<Events>> {
+export interface BatchItem<Events extends EventMapLike = EventMap, Topic extends TopicOf<Events> = TopicOf<Events>> {
 	readonly topic: Topic;
 	readonly payload: Events[Topic];
 	readonly options?: Omit<PublishOptions, 'awaitDelivery'>;
 }
 
 /** The batch items of an event map: a union, so each item's payload is checked against its own topic. */
-export type BatchItemOf<Events extends EventMap> = {[Topic in TopicOf<Events>]: BatchItem<Events, Topic>}[TopicOf<Events>];
+export type BatchItemOf<Events extends EventMapLike> = {[Topic in TopicOf<Events>]: BatchItem<Events, Topic>}[TopicOf<Events>];
 
 /**
  * A long-lived subscriber with a name and settings, registered with `bus.use(consumer)`: the shape of the built-in
@@ -345,7 +355,7 @@ export interface ConsumerHandle {
  * The public interface of a bus, implemented by `EventBus` and by the mock bus of `topicbus/testing`, so that code
  * written against it runs on either.
  */
-export interface Bus<Events extends EventMap = EventMap> {
+export interface Bus<Events extends EventMapLike = EventMap> {
 	publish<Topic extends TopicOf<Events>>(
 		topic: Topic,
 		payload: Events[Topic],

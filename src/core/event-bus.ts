@@ -16,6 +16,7 @@ import type {
 	DeliveryReport,
 	EventFor,
 	EventMap,
+	EventMapLike,
 	Handler,
 	HistoryQuery,
 	PublishOptions,
@@ -67,7 +68,7 @@ export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
  * await bus.drain();
  * ```
  */
-export class EventBus<Events extends EventMap = EventMap> implements Bus<Events> {
+export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Events> {
 	readonly #options: ResolvedBusOptions;
 	readonly #router: Router<Subscriber>;
 	readonly #subscriptions: SubscriptionTable<Subscriber>;

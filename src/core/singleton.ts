@@ -1,4 +1,4 @@
-import type {EventMap} from '../types.js';
+import type {EventMap, EventMapLike} from '../types.js';
 import type {EventBusOptions} from './bus-options.js';
 import {EventBus} from './event-bus.js';
 
@@ -9,7 +9,7 @@ let instance: EventBus<EventMap> | undefined;
  * first call; later calls return the same bus and ignore them. Pass the event map to type it:
  * `getEventBus<Events>()` (the map is a compile-time view; the instance is shared).
  */
-export function getEventBus<Events extends EventMap = EventMap>(options?: EventBusOptions): EventBus<Events> {
+export function getEventBus<Events extends EventMapLike = EventMap>(options?: EventBusOptions): EventBus<Events> {
 	instance ??= new EventBus(options);
 	return instance as unknown as EventBus<Events>;
 }

@@ -1,5 +1,5 @@
 import {assertOptionalObject, assertPlainObject, assertString, fail} from '../internal/assert.js';
-import type {Bus, BusEvent, DeliveryReport, EventMap, PublishOptions, PublishSyncOptions, TopicOf} from '../types.js';
+import type {Bus, BusEvent, DeliveryReport, EventMap, PublishOptions, PublishSyncOptions, TopicOf, EventMapLike} from '../types.js';
 import {tracked, type TrackOptions} from './tracked.js';
 
 /** Options of {@link createProducer} (and `bus.producer()`). */
@@ -13,7 +13,7 @@ export interface ProducerOptions<Prefix extends string = string> {
 }
 
 /** The topics of `Events` a producer with `Prefix` publishes, without the prefix (`created` for `order.created`). */
-export type ScopedTopic<Events extends EventMap, Prefix extends string> = string extends TopicOf<Events>
+export type ScopedTopic<Events extends EventMapLike, Prefix extends string> = string extends TopicOf<Events>
 	? string
 	: Prefix extends ''
 		? TopicOf<Events>
@@ -27,10 +27,10 @@ export type ScopedTopic<Events extends EventMap, Prefix extends string> = string
 export type PrefixedTopic<Prefix extends string, Topic extends string> = Prefix extends '' ? Topic : `${Prefix}.${Topic}`;
 
 /** The payload type of a scoped topic. */
-export type ScopedPayload<Events extends EventMap, Prefix extends string, Topic extends string> = Events[PrefixedTopic<Prefix, Topic> & keyof Events];
+export type ScopedPayload<Events extends EventMapLike, Prefix extends string, Topic extends string> = Events[PrefixedTopic<Prefix, Topic> & keyof Events];
 
 /** One item of {@link Producer.publishBatch}. */
-export interface ScopedBatchItem<Events extends EventMap, Prefix extends string> {
+export interface ScopedBatchItem<Events extends EventMapLike, Prefix extends string> {
 	readonly topic: ScopedTopic<Events, Prefix>;
 	readonly payload: unknown;
 	readonly options?: Omit<PublishOptions, 'awaitDelivery'>;
@@ -40,7 +40,7 @@ export interface ScopedBatchItem<Events extends EventMap, Prefix extends string>
  * A publisher scoped to a source, a topic prefix and default metadata. Everything else is the bus's `publish` (and
  * `publishSync`): same validation, same errors, same resolution (on acceptance, or with `awaitDelivery` on delivery).
  */
-export interface Producer<Events extends EventMap = EventMap, Prefix extends string = ''> {
+export interface Producer<Events extends EventMapLike = EventMap, Prefix extends string = ''> {
 	readonly source: string | undefined;
 	readonly topicPrefix: Prefix | undefined;
 	readonly metadata: Readonly<Record<string, unknown>>;
@@ -90,7 +90,7 @@ export interface Producer<Events extends EventMap = EventMap, Prefix extends str
  * await orders.publish('created', {id: 'o-1'}); // topic `order.created`, source `checkout`
  * ```
  */
-export function createProducer<Events extends EventMap, const Prefix extends string = ''>(bus: Bus<Events>, options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
+export function createProducer<Events extends EventMapLike, const Prefix extends string = ''>(bus: Bus<Events>, options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
 	if (typeof bus !== 'object' || bus === null || typeof bus.publish !== 'function') fail('bus', 'a bus', bus);
 	assertOptionalObject('options', options);
 	const {source, topicPrefix} = options ?? {};

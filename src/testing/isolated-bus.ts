@@ -2,7 +2,7 @@ import type {EventBusOptions} from '../core/bus-options.js';
 import type {EventBus} from '../core/event-bus.js';
 import {getEventBus, resetEventBus} from '../core/singleton.js';
 import {assertInteger, assertOptionalObject} from '../internal/assert.js';
-import type {EventMap} from '../types.js';
+import type {EventMap, EventMapLike} from '../types.js';
 import {settleAdvancingFakeTimers} from './fake-clock.js';
 import {resolveTestRunner, type TestRunner} from './test-runner.js';
 
@@ -34,7 +34,7 @@ export interface IsolatedBusOptions extends EventBusOptions {
  * });
  * ```
  */
-export function useIsolatedBus<Events extends EventMap = EventMap>(options?: IsolatedBusOptions): () => EventBus<Events> {
+export function useIsolatedBus<Events extends EventMapLike = EventMap>(options?: IsolatedBusOptions): () => EventBus<Events> {
 	assertOptionalObject('options', options);
 	assertInteger('options.resetTimeoutMs', options?.resetTimeoutMs, 0);
 	const {resetTimeoutMs = 1000, runner, ...busOptions} = options ?? {};

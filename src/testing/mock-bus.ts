@@ -13,6 +13,7 @@ import type {
 	DeliveryReport,
 	EventFor,
 	EventMap,
+	EventMapLike,
 	Handler,
 	HistoryQuery,
 	PublishOptions,
@@ -68,7 +69,7 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
  * expect(bus).toHavePublished('order.created', {id: 'o-1'}); // with `import 'topicbus/testing/vitest'`
  * ```
  */
-export class MockBus<Events extends EventMap = EventMap> implements Bus<Events>, BusRecording {
+export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Events>, BusRecording {
 	/** How this mock delivers. */
 	readonly mode: MockBusMode;
 	readonly #bus: SyncBus<Events> | RecordingEventBus<Events>;
@@ -234,6 +235,6 @@ export class MockBus<Events extends EventMap = EventMap> implements Bus<Events>,
  *
  * @throws {TypeError} when an option has the wrong type or range.
  */
-export function createMockBus<Events extends EventMap = EventMap>(options?: MockBusOptions): MockBus<Events> {
+export function createMockBus<Events extends EventMapLike = EventMap>(options?: MockBusOptions): MockBus<Events> {
 	return new MockBus<Events>(options);
 }

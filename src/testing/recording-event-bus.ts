@@ -9,6 +9,7 @@ import type {
 	DeliveryReport,
 	EventFor,
 	EventMap,
+	EventMapLike,
 	Handler,
 	PublishOptions,
 	PublishSyncOptions,
@@ -39,7 +40,7 @@ interface PendingRecord {
  * failure rules, which may fail it. Subscriptions made by `waitFor` and `stream` are internal to the bus and not
  * wrapped.
  */
-export class RecordingEventBus<Events extends EventMap = EventMap> extends EventBus<Events> {
+export class RecordingEventBus<Events extends EventMapLike = EventMap> extends EventBus<Events> {
 	readonly recorder: Recorder;
 	readonly failures: FailureRules;
 	readonly #pending: PendingRecord[] = [];

@@ -27,6 +27,7 @@ import type {
 	DeliveryReport,
 	EventFor,
 	EventMap,
+	EventMapLike,
 	Handler,
 	HistoryQuery,
 	PublishOptions,
@@ -56,7 +57,7 @@ const ignoreReport = (): void => {};
  * until the current event has been handed to every subscription (never re-entrant), then is dispatched in the same
  * run. Everything it accepts, delivers and dead-letters goes to its {@link Recorder}.
  */
-export class SyncBus<Events extends EventMap = EventMap> implements Bus<Events> {
+export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Events> {
 	readonly recorder: Recorder;
 	readonly failures: FailureRules;
 	readonly #options: ResolvedBusOptions;

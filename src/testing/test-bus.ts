@@ -2,7 +2,7 @@ import type {EventBusOptions} from '../core/bus-options.js';
 import type {EventBus} from '../core/event-bus.js';
 import {WaitTimeoutError} from '../errors.js';
 import {assertBoolean, assertInteger, assertOptionalFunction, assertOptionalObject} from '../internal/assert.js';
-import type {BusEvent, DeadLetter, EventFor, EventMap, StopReport, SubscriptionInfo} from '../types.js';
+import type {BusEvent, DeadLetter, EventFor, EventMap, StopReport, SubscriptionInfo, EventMapLike} from '../types.js';
 import {settleAdvancingFakeTimers} from './fake-clock.js';
 import type {FailOnOptions, FailTarget} from './failure-rules.js';
 import type {BusRecording, DeliveryRecord} from './recorder.js';
@@ -39,7 +39,7 @@ export interface TestWaitOptions {
  * const invoice = await harness.waitFor('invoice.created', event => event.payload.orderId === 'o-1');
  * ```
  */
-export class TestBus<Events extends EventMap = EventMap> implements BusRecording {
+export class TestBus<Events extends EventMapLike = EventMap> implements BusRecording {
 	/** The real bus under test. */
 	readonly bus: EventBus<Events>;
 	readonly #bus: RecordingEventBus<Events>;
@@ -162,7 +162,7 @@ export class TestBus<Events extends EventMap = EventMap> implements BusRecording
  *
  * @throws {TypeError} when an option has the wrong type or range.
  */
-export function createTestBus<Events extends EventMap = EventMap>(options?: TestBusOptions): TestBus<Events> {
+export function createTestBus<Events extends EventMapLike = EventMap>(options?: TestBusOptions): TestBus<Events> {
 	return new TestBus<Events>(options);
 }
 

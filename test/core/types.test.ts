@@ -4,6 +4,7 @@
  */
 import {describe, expectTypeOf, test} from 'vitest';
 import {EventBus, type BusEvent, type DeliveryReport, type EventFor, type Subscription} from '../../src/index.js';
+import {createMockBus} from '../../src/testing/index.js';
 
 // A type literal, as in the README; an interface is checked separately below.
 type Events = {
@@ -108,12 +109,21 @@ describe('typed event map', () => {
 	test('types - an interface works as the event map', () => {
 		interface InterfaceEvents {
 			'order.created': {id: string};
+			'order.paid': {id: string; amount: number};
 		}
-		// BUG (reported): `EventMap = Record<string, unknown>` refuses interfaces, which have no implicit index
-		// signature. When the constraint is fixed this directive becomes unused and tsc fails: delete it then.
-		// @ts-expect-error interfaces do not satisfy Record<string, unknown>
-		type InterfaceBus = EventBus<InterfaceEvents>;
-		expectTypeOf<InterfaceBus>().not.toBeNever();
+		const typeChecks = (bus: EventBus<InterfaceEvents>): void => {
+			bus.subscribe('order.*', event => {
+				expectTypeOf(event.topic).toEqualTypeOf<'order.created' | 'order.paid'>();
+				if (event.topic === 'order.paid') expectTypeOf(event.payload.amount).toBeNumber();
+			});
+			void bus.publish('order.paid', {id: 'o-1', amount: 5});
+			// @ts-expect-error the payload of `order.paid` needs an amount
+			void bus.publish('order.paid', {id: 'o-1'});
+			// @ts-expect-error not a topic of the map
+			void bus.publish('order.refunded', {id: 'o-1'});
+		};
+		expectTypeOf(typeChecks).toBeFunction();
+		expectTypeOf(createMockBus<InterfaceEvents>().publishSync('order.created', {id: 'o-1'}).payload).toEqualTypeOf<{id: string}>();
 	});
 
 	test('types - the envelope is read-only', () => {
