@@ -248,22 +248,17 @@ function splitSegments(topic: string): string[] {
 	}
 }
 
-/** `values` without repeats, first occurrences kept in order; a scan for the few values a topic usually matches. */
+/**
+ * `values` without repeats, first occurrences kept in order: the array itself when it has none (the usual case), found
+ * by a scan for the few values a topic usually matches.
+ */
 function unique<T>(values: T[]): T[] {
 	if (values.length > 16) return [...new Set(values)];
-	let kept = 0;
-	for (let index = 0; index < values.length; index++) {
-		const value = values[index]!;
-		let isRepeat = false;
-		for (let earlier = 0; earlier < kept; earlier++) {
-			if (values[earlier] === value) {
-				isRepeat = true;
-				break;
-			}
+	for (let index = 1; index < values.length; index++) {
+		for (let earlier = 0; earlier < index; earlier++) {
+			if (values[earlier] === values[index]) return [...new Set(values)];
 		}
-		if (!isRepeat) values[kept++] = value;
 	}
-	values.length = kept;
 	return values;
 }
 
