@@ -8,8 +8,9 @@ import type {BusDiagnostics} from '../types.js';
  */
 export class DiagnosticsChannel {
 	readonly #emitter = new EventEmitter();
-	// Counted here because `hasListeners` is asked on the hot path (per delivery, for `delivered`).
-	readonly #counts = new Map<keyof BusDiagnostics, number>();
+	// Counted here because `hasListeners` is asked on the hot path (per delivery, for `delivered`): a property read
+	// with a constant name, where `Map#get` cost 6% of a 100-subscriber fan-out.
+	readonly #counts: Partial<Record<keyof BusDiagnostics, number>> = {};
 
 	/** Adds a listener; returns a function that removes it (calling it again does nothing). */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
@@ -18,18 +19,18 @@ export class DiagnosticsChannel {
 		// (eventemitter3's `off(name, fn)` alone would remove them all).
 		const registration = {};
 		this.#emitter.on(name, listener, registration);
-		this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+		this.#counts[name] = (this.#counts[name] ?? 0) + 1;
 		let isListening = true;
 		return () => {
 			if (!isListening) return;
 			isListening = false;
 			this.#emitter.off(name, listener, registration);
-			this.#counts.set(name, this.#counts.get(name)! - 1);
+			this.#counts[name] = this.#counts[name]! - 1;
 		};
 	}
 
 	hasListeners(name: keyof BusDiagnostics): boolean {
-		return (this.#counts.get(name) ?? 0) > 0;
+		return (this.#counts[name] ?? 0) > 0;
 	}
 
 	emit<Name extends keyof BusDiagnostics>(name: Name, ...args: Parameters<BusDiagnostics[Name]>): void {

@@ -77,7 +77,15 @@ export class Subscriber {
 	isActive = true;
 	isEnabled = true;
 	readonly #host: SubscriberHost;
-	readonly #pending = new Deque<PendingDelivery>(0); // Most subscribers never buffer: allocate on first use.
+	// The settings read on every delivery, copied here so that a delivery touches one object less (with many
+	// subscribers per event, those memory loads are most of what a delivery costs).
+	readonly #stats: DeliveryStats;
+	readonly #handler: (event: never) => unknown;
+	readonly #concurrency: number;
+	/** A filter, a transform or `once`: the delivery takes the slower path. */
+	readonly #isPrepared: boolean;
+	/** Created on first use: most subscribers never buffer. */
+	#pending: Deque<PendingDelivery> | undefined;
 	/** Deliveries waiting for their retry timer, so that a shutdown can abandon them instead of running them later. */
 	// Created on the first retry: most subscriptions never retry, and an empty Map costs about 100 bytes each.
 	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
@@ -89,10 +97,14 @@ export class Subscriber {
 		this.priority = settings.priority;
 		this.seq = settings.seq;
 		this.#host = host;
+		this.#stats = host.stats;
+		this.#handler = settings.handler;
+		this.#concurrency = settings.concurrency;
+		this.#isPrepared = settings.filter !== undefined || settings.transform !== undefined || settings.isOnce;
 	}
 
 	get pending(): number {
-		return this.#pending.length;
+		return this.#pending === undefined ? 0 : this.#pending.length;
 	}
 
 	get running(): number {
@@ -108,30 +120,38 @@ export class Subscriber {
 			tracker?.skipped();
 			return;
 		}
-		const {filter, transform} = this.settings;
-		if (filter !== undefined || transform !== undefined) {
-			const prepared = this.#prepare(event, tracker);
-			if (prepared === undefined) return;
-			event = prepared;
+		if (this.#isPrepared) {
+			const {filter, transform} = this.settings;
+			if (filter !== undefined || transform !== undefined) {
+				const prepared = this.#prepare(event, tracker);
+				if (prepared === undefined) return;
+				event = prepared;
+			}
+			if (this.settings.isOnce) {
+				this.isActive = false;
+				this.#host.expire(this);
+			}
 		}
-		if (this.settings.isOnce) {
-			this.isActive = false;
-			this.#host.expire(this);
-		}
-		this.#host.stats.inFlight++;
-		if (this.#running < this.settings.concurrency && this.#pending.length === 0) {
+		this.#stats.inFlight++;
+		const pending = this.#pending;
+		if (this.#running < this.#concurrency && (pending === undefined || pending.length === 0)) {
 			this.#attempt(event, tracker, 1);
 			return;
 		}
-		if (this.#pending.length >= this.settings.maxPending) {
+		this.#buffer(event, tracker);
+	}
+
+	#buffer(event: BusEvent, tracker: DeliveryTracker | undefined): void {
+		const pending = (this.#pending ??= new Deque<PendingDelivery>(0));
+		if (pending.length >= this.settings.maxPending) {
 			// With maxPending 0 there is no older event to give up, so drop-oldest drops this one too.
-			const dropNewest = this.settings.overflow === 'drop-newest' || this.#pending.length === 0;
-			const dropped = dropNewest ? {event, tracker} : this.#pending.shift()!;
-			if (!dropNewest) this.#pending.push({event, tracker});
+			const dropNewest = this.settings.overflow === 'drop-newest' || pending.length === 0;
+			const dropped = dropNewest ? {event, tracker} : pending.shift()!;
+			if (!dropNewest) pending.push({event, tracker});
 			this.#drop(dropped, 'subscriber-overflow', `the buffer of subscription ${this.settings.name} is full (maxPending ${this.settings.maxPending})`);
 			return;
 		}
-		this.#pending.push({event, tracker});
+		pending.push({event, tracker});
 	}
 
 	/**
@@ -146,7 +166,7 @@ export class Subscriber {
 			this.#running--;
 			this.#drop(delivery, 'shutdown', 'the bus stopped before it was retried', delivery.attempts);
 		}
-		const abandoned = this.#pending.clear();
+		const abandoned = this.#pending?.clear() ?? [];
 		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
 		return retrying.length + abandoned.length;
 	}
@@ -177,7 +197,7 @@ export class Subscriber {
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
 		let result: unknown;
 		try {
-			result = this.#host.context.run(event, this.settings.handler);
+			result = this.#host.context.run(event, this.#handler);
 		} catch (error) {
 			this.#failed(event, tracker, attempt, error);
 			return;
@@ -211,11 +231,11 @@ export class Subscriber {
 
 	#succeeded(tracker: DeliveryTracker | undefined): void {
 		this.#running--;
-		const {stats} = this.#host;
+		const stats = this.#stats;
 		stats.delivered++;
 		stats.inFlight--;
 		tracker?.succeeded();
-		if (this.#pending.length > 0) this.#pump();
+		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
 	}
 
 	#failed(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, error: unknown): void {
@@ -240,7 +260,7 @@ export class Subscriber {
 		stats.inFlight--;
 		this.#deadLetter(event, error, 'handler-failed', attempt);
 		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});
-		if (this.#pending.length > 0) this.#pump();
+		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
 	}
 
 	/** Starts buffered events while slots are free; a loop, not recursion, so a long buffer cannot overflow the stack. */
@@ -248,8 +268,9 @@ export class Subscriber {
 		if (this.#isPumping) return;
 		this.#isPumping = true;
 		try {
-			while (this.#running < this.settings.concurrency && this.#pending.length > 0) {
-				const {event, tracker} = this.#pending.shift()!;
+			const pending = this.#pending!;
+			while (this.#running < this.#concurrency && pending.length > 0) {
+				const {event, tracker} = pending.shift()!;
 				this.#attempt(event, tracker, 1);
 			}
 		} finally {
