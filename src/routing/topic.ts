@@ -88,7 +88,8 @@ export function isReservedTopic(topic: string): boolean {
  */
 export function assertTopic(topic: string, limits: TopicLimits, options?: AssertTopicOptions): void {
 	assertString('topic', topic);
-	if (topic.length <= limits.maxLength && topicRegex.test(topic) && countSegments(topic) <= limits.maxSegments) {
+	// A topic of n characters has at most (n + 1) / 2 segments, so only a long one needs its segments counted.
+	if (topic.length <= limits.maxLength && topicRegex.test(topic) && (topic.length < 2 * limits.maxSegments || countSegments(topic) <= limits.maxSegments)) {
 		if (options?.allowReserved !== true && isReservedTopic(topic)) {
 			throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
 		}

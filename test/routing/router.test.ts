@@ -266,6 +266,13 @@ describe('Router', () => {
 			const router = new Router<Target>({limits: {maxSegments: 2}});
 			expect(reasonOf(() => router.validateTopic('a.b.c'))).toBe('too-many-segments');
 		});
+
+		test.each([1, 2, 3, 32])('validateTopic() - with maxSegments %i, the shortest topics just within and just over the limit', maxSegments => {
+			const router = new Router<Target>({limits: {maxSegments}});
+			const topicOf = (segments: number): string => Array.from({length: segments}, () => 'a').join('.');
+			expect(() => router.validateTopic(topicOf(maxSegments))).not.toThrow();
+			expect(reasonOf(() => router.validateTopic(topicOf(maxSegments + 1)))).toBe('too-many-segments');
+		});
 	});
 
 	describe('registrations', () => {
