@@ -1,4 +1,5 @@
 import {randomUUID} from 'node:crypto';
+import {deadLetterTopic} from '../core/dead-letter-publisher.js';
 import {assertInteger, assertOneOf, assertOptionalFunction, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, DeadLetter, RetryOptions} from '../types.js';
 import {listenTo} from './bus-diagnostics.js';
@@ -10,7 +11,6 @@ import {JsonLinesFile} from './json-lines-file.js';
 import {createStoredDeadLetter, deadLetterKey, decodeDeadLetter, encodeDeadLetter, isDeadLetterInput, type DeadLetterInput, type StoredDeadLetter} from './stored-dead-letter.js';
 
 /** The topic on which the bus publishes dead letters. */
-const deadLetterTopic = '$bus.dead-letter';
 // Keys of letters removed lately, so that a `$bus.dead-letter` event still queued for one cannot bring it back.
 const removedKeysKept = 10_000;
 // Persistence errors of letters taken from the diagnostic, waiting for their `$bus.dead-letter` event to be thrown from.

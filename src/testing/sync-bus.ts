@@ -1,10 +1,12 @@
-import {BatchValidationError, BusClosedError, EventDroppedError, type BatchItemError} from '../errors.js';
+import {BatchValidationError, BusClosedError, EventDroppedError} from '../errors.js';
+import {rejectBatch, validateBatch} from '../core/batch-validation.js';
 import {adaptConsumer} from '../core/consumer-adapter.js';
 import {deadLetterTopic, type BusState} from '../core/event-bus.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from '../core/bus-options.js';
 import {DiagnosticsChannel} from '../core/diagnostics-channel.js';
 import {EventFactory} from '../core/event-factory.js';
 import {History} from '../core/history.js';
+import {resolveHistoryQuery} from '../core/history-query.js';
 import {serializeError} from '../core/serialize-error.js';
 import {resolveSubscriberSettings} from '../core/subscribe-options.js';
 import {createSubscriptionHandle} from '../core/subscription-handle.js';
@@ -12,9 +14,8 @@ import {SubscriptionTable} from '../core/subscription-table.js';
 import {describeSubscriptions} from '../core/subscription-info.js';
 import {waitForEvent} from '../core/wait-for.js';
 import {HandlerContext} from '../delivery/handler-context.js';
-import {assertInteger, assertOptionalObject, assertPlainObject, fail} from '../internal/assert.js';
+import {assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
-import {compilePattern} from '../routing/topic.js';
 import type {
 	BatchItemOf,
 	Bus,
@@ -171,20 +172,18 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 
 	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		if (!Array.isArray(items)) fail('items', 'an array', items);
-		this.#assertAccepting('publishBatch');
-		const events: BusEvent[] = [];
-		const errors: BatchItemError[] = [];
-		for (const [index, item] of items.entries()) {
-			try {
-				assertPlainObject(`items[${index}]`, item);
-				events.push(this.#events.create(item.topic as string, item.payload, item.options as PublishOptions | undefined));
-			} catch (error) {
-				errors.push({index, topic: (item as {topic?: unknown} | undefined)?.topic, error: error as Error});
-			}
+		try {
+			this.#assertAccepting('publishBatch');
+		} catch (error) {
+			rejectBatch(items, error, [], this.#reject);
+			throw error;
 		}
+		// The real bus's validation and reporting, so that a refused batch counts and emits the same rejections.
+		const {events, errors} = validateBatch(items, this.#events);
 		if (errors.length > 0) {
-			this.#rejected += items.length;
-			throw new BatchValidationError(errors);
+			const failure = new BatchValidationError(errors);
+			rejectBatch(items, failure, errors, this.#reject);
+			throw failure;
 		}
 		const isNested = this.#context.current() !== undefined;
 		for (const event of events) this.#accept(event, ignoreReport);
@@ -241,16 +240,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	history(query?: HistoryQuery): BusEvent[] {
-		assertOptionalObject('query', query);
-		const given = query ?? {};
-		assertInteger('query.limit', given.limit, 0);
-		return this.#history.query({
-			matches: given.pattern === undefined ? undefined : compilePattern(given.pattern, this.#router.limits),
-			since: given.since,
-			until: given.until,
-			correlationId: given.correlationId,
-			limit: given.limit,
-		});
+		return this.#history.query(resolveHistoryQuery(query, this.#router.limits));
 	}
 
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
@@ -324,10 +314,11 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
 
 	/** Counts a refused publish and emits it as the `rejected` diagnostic, as the real bus does. */
-	#reject(topic: unknown, payload: unknown, error: unknown): void {
+	// A bound function, so that a batch can report each of its items through it.
+	readonly #reject = (topic: unknown, payload: unknown, error: unknown): void => {
 		this.#rejected++;
 		if (this.#diagnostics.hasListeners('rejected')) this.#diagnostics.emit('rejected', {topic, payload, error, rejectedAt: Date.now()});
-	}
+	};
 
 	/** Counts, records and queues an accepted event, ahead of lower-priority events still queued. */
 	#accept(event: BusEvent, onReport: (report: DeliveryReport) => void): void {

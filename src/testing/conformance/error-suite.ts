@@ -30,6 +30,26 @@ export function errorSuite({describe, busTest}: ConformanceContext): void {
 			assert.equal(bus.getMetrics().published, 0);
 		});
 
+		busTest('publishBatch() - a refused batch reports each item as rejected, with its own error or the batch\'s', async bus => {
+			const rejected: [unknown, string][] = [];
+			bus.on('rejected', rejection => void rejected.push([rejection.topic, (rejection.error as Error).constructor.name]));
+			await rejectionOf(
+				bus.publishBatch([
+					{topic: 'ok', payload: 1},
+					{topic: 'bad..topic', payload: 2},
+				]),
+			);
+			assert.deepEqual(rejected, [
+				['ok', 'BatchValidationError'],
+				['bad..topic', 'InvalidTopicError'],
+			]);
+			assert.equal(bus.getMetrics().rejected, 2);
+			await bus.close();
+			await rejectionOf(bus.publishBatch([{topic: 'late', payload: 3}]));
+			assert.deepEqual(rejected.at(-1), ['late', 'BusClosedError']);
+			assert.equal(bus.getMetrics().rejected, 3);
+		});
+
 		busTest('publishBatch() - a valid batch is published in order', async bus => {
 			const seen: unknown[] = [];
 			bus.subscribe('n', event => void seen.push(event.payload));
@@ -132,6 +152,8 @@ export function errorSuite({describe, busTest}: ConformanceContext): void {
 				[() => bus.subscribe('a', () => {}, {concurrency: 0}), /`options.concurrency`/],
 				[() => bus.subscribe('a', () => {}, {retry: {attempts: 0}}), /`options.retry.attempts`/],
 				[() => bus.history({limit: -1}), /`query.limit`/],
+				[() => bus.history({since: 'yesterday' as never}), /`query.since`/],
+				[() => bus.history({correlationId: 42 as never}), /`query.correlationId`/],
 				[() => bus.on('deadLetter', 'nope' as never), /`listener`/],
 				[() => bus.use({name: '', topics: 'a', consume() {}}), /`consumer.name`/],
 			];
