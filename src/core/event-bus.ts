@@ -39,6 +39,7 @@ import {createEventStream} from './event-stream.js';
 import {History} from './history.js';
 import {resolveHistoryQuery} from './history-query.js';
 import {IdleTracker} from './idle-tracker.js';
+import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
 import {describeSubscriptions} from './subscription-info.js';
@@ -226,9 +227,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		let event: BusEvent;
 		try {
 			this.#assertAccepting('publishSync');
-			if ((options as PublishOptions | undefined)?.awaitDelivery === true) {
-				throw new TypeError('Expected `options.awaitDelivery` not to be true: publishSync() returns no promise to report delivery on; use publish()');
-			}
+			assertNoAwaitDelivery(options);
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {
 			this.#reject(topic, payload, error);

@@ -7,6 +7,7 @@ import {DiagnosticsChannel} from '../core/diagnostics-channel.js';
 import {EventFactory} from '../core/event-factory.js';
 import {History} from '../core/history.js';
 import {resolveHistoryQuery} from '../core/history-query.js';
+import {assertNoAwaitDelivery} from '../core/publish-options.js';
 import {serializeError} from '../core/serialize-error.js';
 import {resolveSubscriberSettings} from '../core/subscribe-options.js';
 import {createSubscriptionHandle} from '../core/subscription-handle.js';
@@ -157,9 +158,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		let event: BusEvent;
 		try {
 			this.#assertAccepting('publishSync');
-			if ((options as PublishOptions | undefined)?.awaitDelivery === true) {
-				throw new TypeError('Expected `options.awaitDelivery` not to be true: publishSync() returns no promise to report delivery on; use publish()');
-			}
+			assertNoAwaitDelivery(options);
 			event = this.#events.create(topic, payload, options);
 		} catch (error) {
 			this.#reject(topic, payload, error);
