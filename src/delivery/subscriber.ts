@@ -1,3 +1,4 @@
+import {performance} from 'node:perf_hooks';
 import {EventDroppedError, FilterError, HandlerTimeoutError} from '../errors.js';
 import type {BusEvent, DeadLetter, DeliveredNotice, RetryNotice, SubscriberOverflowPolicy} from '../types.js';
 import {backoffDelay, type RetryPolicy} from './backoff.js';
