@@ -15,7 +15,7 @@ export type EventMap = Record<string, unknown>;
  * What an event map type parameter accepts: a type literal or an interface. (`EventMap` itself would refuse
  * interfaces, which have no implicit index signature; an index signature of `any` is the one that accepts them.)
  */
-// biome-ignore lint/suspicious/noExplicitAny: only `any` lets an interface satisfy an index signature.
+// `any`, not `unknown`: only an index signature of `any` lets an interface satisfy it.
 export type EventMapLike = Record<string, any>;
 
 /** The topics of an event map, as strings. */
