@@ -1,0 +1,134 @@
+/**
+ * A/B: the same workload on two builds of topicbus, loaded side by side in one process, rounds interleaved, so that
+ * a change's effect is measured against the code it replaces under the same machine noise.
+ *
+ *   npm run bench:ab -- <ref-a> <ref-b> [workload] [--rounds N]
+ *
+ * A ref is anything `git rev-parse` accepts, or `worktree` for the working tree's `src/` as it is now. Each ref's
+ * `src/` is compiled with `tsc` into `benchmarks/.ab/<commit>/` (reused while it exists). Prints the median rate of
+ * each build, the spread of its rounds and the ratio B/A. Workloads: exact (default), exact-sync, fan-out,
+ * wildcard, high-cardinality.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {median, relativeSpread} from './lib/stats.js';
+import {distinctTopic, repeatingTopics, wildcardPatterns} from './lib/workloads.js';
+
+/** The part of a build's public API a workload uses (an older build may lack `publishSync`). */
+interface BusLike {
+	subscribe(pattern: string, handler: () => void): unknown;
+	publish(topic: string, payload: unknown): Promise<unknown>;
+	publishSync?(topic: string, payload: unknown): unknown;
+	drain(): Promise<void>;
+}
+
+interface Build {
+	readonly label: string;
+	readonly createBus: () => BusLike;
+	/** Turns the build's AsyncLocalStorage off between rounds, as `lib/isolation.ts` does (absent in old builds). */
+	readonly release: () => void;
+}
+
+interface Workload {
+	readonly patterns: readonly string[];
+	readonly topicAt: (index: number) => string;
+	readonly isSync?: boolean;
+	/** Events per round. */
+	readonly events: number;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const batchSize = 1000;
+
+const workloads: Record<string, () => Workload> = {
+	exact: () => ({patterns: ['order.created'], topicAt: () => 'order.created', events: 300_000}),
+	'exact-sync': () => ({patterns: ['order.created'], topicAt: () => 'order.created', isSync: true, events: 300_000}),
+	'fan-out': () => ({patterns: Array.from({length: 100}, () => 'order.created'), topicAt: () => 'order.created', events: 20_000}),
+	wildcard: () => {
+		const topics = repeatingTopics(1000);
+		return {patterns: wildcardPatterns(10_000), topicAt: index => topics[index % topics.length]!, events: 100_000};
+	},
+	'high-cardinality': () => ({patterns: wildcardPatterns(10_000), topicAt: distinctTopic, events: 50_000}),
+};
+
+function git(...args: string[]): string {
+	return execFileSync('git', args, {cwd: root, encoding: 'utf8'}).trim();
+}
+
+/** Compiles `ref`'s `src/` (or the working tree's) and loads it. */
+async function load(ref: string): Promise<Build> {
+	const id = ref === 'worktree' ? 'worktree' : git('rev-parse', '--verify', `${ref}^{commit}`);
+	const directory = join(root, 'benchmarks', '.ab', id);
+	// The working tree changes between runs, so it is always rebuilt; a commit's build is reused.
+	if (id === 'worktree') rmSync(directory, {recursive: true, force: true});
+	if (!existsSync(join(directory, 'dist', 'index.js'))) {
+		mkdirSync(directory, {recursive: true});
+		if (id === 'worktree') execFileSync('cp', ['-r', 'src', 'tsconfig.json', 'tsconfig.build.json', directory], {cwd: root});
+		else execFileSync('sh', ['-c', `git archive ${id} src tsconfig.json tsconfig.build.json | tar -x -C "${directory}"`], {cwd: root});
+		// Inside the repository, so that the build resolves this checkout's node_modules. A commit in the middle of a
+		// change may not type-check, yet still compile to JavaScript that runs: that is reported, not fatal.
+		const build = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(directory, 'tsconfig.build.json')], {cwd: root, encoding: 'utf8'});
+		if (!existsSync(join(directory, 'dist', 'index.js'))) throw new Error(`${ref} did not compile:\n${build.stdout}${build.stderr}`);
+		if (build.status !== 0) console.warn(`${ref}: tsc reported type errors; measuring the JavaScript it emitted anyway`);
+	}
+	const api = (await import(pathToFileURL(join(directory, 'dist', 'index.js')).href)) as {EventBus: new () => BusLike};
+	const context = (await import(pathToFileURL(join(directory, 'dist', 'delivery', 'handler-context.js')).href)) as {releaseAsyncContext?: () => void};
+	return {label: id === 'worktree' ? 'working tree' : `${ref} (${id.slice(0, 7)})`, createBus: () => new api.EventBus(), release: context.releaseAsyncContext ?? (() => undefined)};
+}
+
+/** Publishes `workload.events` events, draining every `batchSize`; resolves once all are handled. */
+async function round(bus: BusLike, workload: Workload, first: number): Promise<void> {
+	const end = first + workload.events;
+	for (let index = first; index < end; index++) {
+		const topic = workload.topicAt(index);
+		if (workload.isSync === true) bus.publishSync!(topic, {n: index});
+		else void bus.publish(topic, {n: index});
+		if ((index - first) % batchSize === batchSize - 1) await bus.drain();
+	}
+	await bus.drain();
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const roundsAt = args.indexOf('--rounds');
+	const rounds = roundsAt === -1 ? 11 : Number(args.splice(roundsAt, 2)[1]);
+	const [refA, refB, name = 'exact'] = args;
+	const createWorkload = workloads[name];
+	if (refA === undefined || refB === undefined || createWorkload === undefined || !Number.isInteger(rounds) || rounds < 1) {
+		throw new TypeError(`Usage: npm run bench:ab -- <ref-a> <ref-b> [${Object.keys(workloads).join('|')}] [--rounds N]`);
+	}
+	const workload = createWorkload();
+	const entries = [];
+	for (const ref of [refA, refB]) {
+		const build = await load(ref);
+		const bus = build.createBus();
+		if (workload.isSync === true && typeof bus.publishSync !== 'function') throw new Error(`${build.label} has no publishSync()`);
+		let calls = 0;
+		for (const pattern of workload.patterns) bus.subscribe(pattern, () => void calls++);
+		entries.push({build, bus, next: 0, rates: [] as number[], calls: () => calls});
+	}
+	// Warm-up, then rounds in alternating order, so that drift hits both builds alike.
+	for (const entry of entries) {
+		await round(entry.bus, workload, entry.next);
+		entry.next += workload.events;
+		entry.build.release();
+	}
+	for (let index = 0; index < rounds; index++) {
+		for (const entry of index % 2 === 0 ? entries : [...entries].reverse()) {
+			const start = performance.now();
+			await round(entry.bus, workload, entry.next);
+			entry.rates.push((workload.events * 1000) / (performance.now() - start));
+			entry.next += workload.events;
+			entry.build.release();
+		}
+	}
+	const [a, b] = entries.map(entry => ({label: entry.build.label, rate: median(entry.rates), spread: relativeSpread(entry.rates), calls: entry.calls()}));
+	if (a!.calls !== b!.calls) throw new Error(`The builds made different handler calls: ${a!.calls} and ${b!.calls}`);
+	console.log(`${name}, ${rounds} rounds of ${workload.events.toLocaleString('en-US')} events, Node ${process.version}`);
+	for (const {label, rate, spread} of [a!, b!]) console.log(`  ${label.padEnd(28)} ${(rate / 1e6).toFixed(3)}M events/s  ±${Math.round(spread * 100)}%`);
+	console.log(`  B/A = ${(b!.rate / a!.rate).toFixed(3)}`);
+}
+
+await main();
