@@ -74,7 +74,8 @@ async function load(ref: string): Promise<Build> {
 		if (build.status !== 0) console.warn(`${ref}: tsc reported type errors; measuring the JavaScript it emitted anyway`);
 	}
 	const api = (await import(pathToFileURL(join(directory, 'dist', 'index.js')).href)) as {EventBus: new () => BusLike};
-	const context = (await import(pathToFileURL(join(directory, 'dist', 'delivery', 'handler-context.js')).href)) as {releaseAsyncContext?: () => void};
+	const contextFile = join(directory, 'dist', 'delivery', 'handler-context.js');
+	const context = existsSync(contextFile) ? ((await import(pathToFileURL(contextFile).href)) as {releaseAsyncContext?: () => void}) : {};
 	return {label: id === 'worktree' ? 'working tree' : `${ref} (${id.slice(0, 7)})`, createBus: () => new api.EventBus(), release: context.releaseAsyncContext ?? (() => undefined)};
 }
 
