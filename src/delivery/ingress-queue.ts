@@ -71,7 +71,8 @@ export class IngressQueue<T extends {readonly priority: number}> {
 	/**
 	 * Accepts `item` if there is space. When full, per the policy: `wait` returns a promise that resolves once the item
 	 * is queued; `reject` returns 'full' (nothing queued); `drop-newest` returns 'dropped' (the item was dropped);
-	 * `drop-oldest` drops the oldest item of the lowest priority and queues this one.
+	 * `drop-oldest` drops the oldest item of the lowest priority and queues this one, or, when this one's priority is
+	 * lower than every queued item's, drops this one ('dropped').
 	 */
 	offer(item: T): OfferResult {
 		if (this.#buffer.length < this.#options.capacity && this.waiting === 0) {
@@ -92,6 +93,13 @@ export class IngressQueue<T extends {readonly priority: number}> {
 				return 'dropped';
 			}
 			case 'drop-oldest': {
+				// The least important event goes: the oldest of the lowest queued priority, unless the new one ranks
+				// below everything queued, in which case dropping an older, more important event would be wrong.
+				const lowest = this.#buffer.lowestPriority;
+				if (lowest !== undefined && item.priority < lowest) {
+					this.#options.drop(item);
+					return 'dropped';
+				}
 				const oldest = this.#buffer.shiftLowest();
 				this.#enqueue(item);
 				if (oldest !== undefined) this.#options.drop(oldest);

@@ -23,6 +23,15 @@ export class PriorityBuffer<T extends {readonly priority: number}> {
 		this.#length++;
 	}
 
+	/** The priority of the lowest level that holds an item; `undefined` when empty. */
+	get lowestPriority(): number | undefined {
+		for (let index = this.#levels.length - 1; index >= 0; index--) {
+			const level = this.#levels[index]!;
+			if (level.items.length > 0) return level.priority;
+		}
+		return undefined;
+	}
+
 	/** Removes the oldest item of the highest priority; `undefined` when empty. */
 	shift(): T | undefined {
 		for (const level of this.#levels) {

@@ -151,6 +151,29 @@ describe('ingress queue - drop-newest and drop-oldest', () => {
 		expect(seen).toEqual(['urgent', 'low-2', 'new']);
 	});
 
+	test('drop-oldest - a new event of lower priority than every queued one is the one dropped', async () => {
+		const bus = new EventBus({maxQueueSize: 2, overflow: 'drop-oldest'});
+		const seen = recordPayloads(bus);
+		const letters = collectDeadLetters(bus);
+		void bus.publish('a', 'urgent-1', {priority: 5});
+		void bus.publish('a', 'urgent-2', {priority: 5});
+		const background = await bus.publish('a', 'background', {priority: 0});
+		await bus.drain();
+		expect(seen).toEqual(['urgent-1', 'urgent-2']);
+		expect(letters.map(letter => letter.event)).toEqual([background]);
+		expect(bus.getMetrics()).toMatchObject({dropped: 1, deadLettered: 1});
+	});
+
+	test('drop-oldest - a new event of the lowest queued priority still drops the oldest of that priority', async () => {
+		const bus = new EventBus({maxQueueSize: 2, overflow: 'drop-oldest'});
+		const seen = recordPayloads(bus);
+		void bus.publish('a', 'urgent', {priority: 5});
+		void bus.publish('a', 'old', {priority: 1});
+		void bus.publish('a', 'new', {priority: 1});
+		await bus.drain();
+		expect(seen).toEqual(['urgent', 'new']);
+	});
+
 	test.each(['drop-oldest', 'drop-newest'] as const)('%s - every publish is delivered or dead-lettered, never lost', async overflow => {
 		const bus = new EventBus({maxQueueSize: 4, overflow});
 		const seen: BusEvent[] = [];

@@ -31,6 +31,15 @@ describe('PriorityBuffer', () => {
 		expect(buffer.length).toBe(2);
 	});
 
+	test('PriorityBuffer - lowestPriority is that of the lowest level holding an item, undefined when empty', () => {
+		const buffer = new PriorityBuffer<Item>();
+		expect(buffer.lowestPriority).toBeUndefined();
+		for (const each of [item('high', 5), item('low', -2)]) buffer.push(each);
+		expect(buffer.lowestPriority).toBe(-2);
+		buffer.shiftLowest();
+		expect(buffer.lowestPriority).toBe(5);
+	});
+
 	test('PriorityBuffer - clear() returns everything, highest priority first, and empties it', () => {
 		const buffer = new PriorityBuffer<Item>();
 		for (const each of [item('a'), item('b', 1), item('c')]) buffer.push(each);
