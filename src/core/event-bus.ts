@@ -331,10 +331,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	/** Removes the subscription with this id; false when there is none. */
 	unsubscribe(id: string): boolean {
-		const subscriber = this.#subscriptions.get(id);
-		if (subscriber === undefined) return false;
-		this.#subscriptions.remove(subscriber);
-		return true;
+		return this.#subscriptions.removeById(id);
 	}
 
 	/** Removes every subscription made with exactly this pattern; returns how many. */

@@ -91,6 +91,14 @@ export class SubscriptionTable<S extends TableSubscriber> {
 		for (const pattern of subscriber.settings.patterns) this.#router.remove(pattern, subscriber);
 	};
 
+	/** Removes the subscriber with this id; false when there is none in the table. */
+	removeById(id: string): boolean {
+		const subscriber = this.#subscribers.get(id);
+		if (subscriber === undefined) return false;
+		this.remove(subscriber);
+		return true;
+	}
+
 	/** Removes every subscriber made with exactly this pattern (a consumer's is its patterns joined); returns how many. */
 	removePattern(pattern: string): number {
 		let count = 0;

@@ -216,10 +216,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	unsubscribe(id: string): boolean {
-		const subscriber = this.#subscriptions.get(id);
-		if (subscriber === undefined) return false;
-		this.#subscriptions.remove(subscriber);
-		return true;
+		return this.#subscriptions.removeById(id);
 	}
 
 	unsubscribePattern(pattern: string): number {

@@ -111,6 +111,16 @@ describe('SubscriptionTable', () => {
 		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
 	});
 
+	test('removeById() - removes the subscriber with that id once; an unknown id is false', () => {
+		const {table, router, subscriber} = createTable();
+		const removed = subscriber(['a']);
+		table.add(removed, undefined);
+		expect(table.removeById(removed.settings.id)).toBe(true);
+		expect(table.removeById(removed.settings.id)).toBe(false);
+		expect(removed.isActive).toBe(false);
+		expect(router.route('a')).toEqual([]);
+	});
+
 	test('removeAll() - removes every subscriber', () => {
 		const {table, subscriber} = createTable();
 		const subscribers = [subscriber(['a']), subscriber(['b']), subscriber(['c'])];
