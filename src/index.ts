@@ -49,7 +49,7 @@ export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-
 export type {DeadLetterQuery} from './consumers/dead-letter-query.js';
 export type {DeadLetterInput, StoredDeadLetter, StoredDeadLetterReason, DeadLetterSubscription} from './consumers/stored-dead-letter.js';
 export type {DeadLetterReplayFailure} from './consumers/dead-letter-replay-error.js';
-export type {SerializedError} from './consumers/serialized-error.js';
+export type {SerializedError} from './core/serialize-error.js';
 export type {ConsumerSettings} from './consumers/consumer-settings.js';
 export type {Producer, ProducerOptions, ScopedTopic, PrefixedTopic, ScopedPayload, ScopedBatchItem} from './producers/producer.js';
 export type {TrackOptions, TrackTarget} from './producers/tracked.js';

@@ -1,5 +1,5 @@
 import {assertFunction, assertOptionalFunction, assertOptionalObject, assertString, fail} from '../internal/assert.js';
-import {serializeError} from '../consumers/serialized-error.js';
+import {serializeError} from '../core/serialize-error.js';
 import type {PublishOptions} from '../types.js';
 
 /** Anything with the bus's `publish`: a bus, or a producer (whose prefix, source and metadata then apply). */
