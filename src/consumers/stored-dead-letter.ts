@@ -4,6 +4,7 @@
  */
 import {assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, DeadLetterReason} from '../types.js';
+import {toBoundedJson} from '../internal/bounded-json.js';
 import {isSerializedError, serializeError, type SerializedError} from '../core/serialize-error.js';
 
 /** Why an event is in the store: the bus's dead-letter reasons, plus `schema-rejected` for refused publishes. */
@@ -41,6 +42,9 @@ export interface StoredDeadLetter {
 	readonly attempts: number;
 	readonly failedAt: number;
 }
+
+/** The longest line a letter may take in the file, in characters (4 MiB); bigger payloads are not kept whole. */
+export const maxLetterLength = 4 * 1024 * 1024;
 
 const reasons: readonly StoredDeadLetterReason[] = ['handler-failed', 'filter-failed', 'queue-overflow', 'subscriber-overflow', 'shutdown', 'schema-rejected'];
 
@@ -80,15 +84,17 @@ export function createStoredDeadLetter(id: string, input: DeadLetterInput, now: 
 	});
 }
 
-/** One JSON line for `letter`. A payload or metadata JSON cannot carry is replaced by `{"$unserializable": reason}`. */
+/**
+ * One JSON line for `letter`, at a cost bounded by {@link maxLetterLength}. A payload or metadata that JSON cannot
+ * carry whole (a BigInt, a throwing getter, a cycle, or JSON longer than the limit, as a DAG of shared subobjects
+ * quickly is) is replaced by `{"$unserializable": reason}`.
+ */
 export function encodeDeadLetter(letter: StoredDeadLetter): string {
-	try {
-		return JSON.stringify({op: 'add', letter});
-	} catch (error) {
-		const placeholder = {$unserializable: error instanceof Error ? error.message : String(error)};
-		const event = {...letter.event, payload: jsonSafe(letter.event.payload, placeholder), metadata: jsonSafe(letter.event.metadata, placeholder)};
-		return JSON.stringify({op: 'add', letter: {...letter, event}});
-	}
+	const whole = toBoundedJson({op: 'add', letter}, {maxLength: maxLetterLength, measureLimit: maxLetterLength});
+	if (whole.isComplete && !whole.hasMarkers) return whole.text;
+	const event = {...letter.event, payload: jsonSafe(letter.event.payload), metadata: jsonSafe(letter.event.metadata)};
+	const fallback = toBoundedJson({op: 'add', letter: {...letter, event}}, {maxLength: maxLetterLength, measureLimit: maxLetterLength});
+	return fallback.isComplete && !fallback.hasMarkers ? fallback.text : JSON.stringify({op: 'add', letter: {...letter, event: {...event, metadata: {}}, error: {name: letter.error.name, message: letter.error.message.slice(0, 1024)}}});
 }
 
 /** The stored letter a parsed line describes, frozen; `undefined` when it does not describe one. */
@@ -133,11 +139,10 @@ function isSubscription(value: unknown): value is DeadLetterSubscription {
 	return typeof id === 'string' && typeof name === 'string' && typeof pattern === 'string';
 }
 
-function jsonSafe(value: unknown, placeholder: unknown): unknown {
-	try {
-		JSON.stringify(value);
-		return value;
-	} catch {
-		return placeholder;
-	}
+function jsonSafe(value: unknown): unknown {
+	const json = toBoundedJson(value, {maxLength: maxLetterLength / 2, measureLimit: maxLetterLength / 2});
+	if (json.problem !== undefined) return {$unserializable: json.problem};
+	if (json.hasMarkers) return {$unserializable: 'a cycle, or nesting deeper than 1000 levels'};
+	if (!json.isComplete) return {$unserializable: `JSON longer than ${maxLetterLength / 2} characters`};
+	return value;
 }

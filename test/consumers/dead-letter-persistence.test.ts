@@ -144,6 +144,24 @@ describe('DeadLetterConsumer with a file', () => {
 		expect(reopen().get(stored.id)?.event.payload).toEqual({$unserializable: expect.stringContaining('BigInt')});
 	});
 
+	test('a cyclic payload is persisted as a placeholder, without throwing', () => {
+		const first = reopen();
+		const payload: Record<string, unknown> = {a: 1};
+		payload['self'] = payload;
+		const stored = first.record(letter('a', {event: makeEvent('a', payload)}));
+		first.close();
+		expect(reopen().get(stored.id)?.event.payload).toEqual({$unserializable: expect.stringContaining('cycle')});
+	});
+
+	test('a DAG payload with 2^80 paths is persisted as a placeholder at a bounded cost', () => {
+		const first = reopen();
+		let payload: unknown = {leaf: 'x'};
+		for (let level = 0; level < 80; level++) payload = {left: payload, right: payload};
+		const stored = first.record(letter('a', {event: makeEvent('a', payload, {metadata: {shared: payload}})}));
+		first.close();
+		expect(reopen().get(stored.id)?.event).toMatchObject({payload: {$unserializable: expect.stringContaining('longer than')}, metadata: {$unserializable: expect.any(String)}});
+	});
+
 	test('a path that cannot be read fails the constructor', () => {
 		expect(() => new DeadLetterConsumer({file: directory})).toThrow(expect.objectContaining({code: 'EISDIR'}));
 	});
