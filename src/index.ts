@@ -10,6 +10,7 @@ export {defaultRedactPaths} from './consumers/redaction.js';
 export {MetricsConsumer} from './consumers/metrics-consumer.js';
 export {DeadLetterConsumer} from './consumers/dead-letter-consumer.js';
 export {DeadLetterReplayError} from './consumers/dead-letter-replay-error.js';
+export {DeadLetterFileError} from './consumers/dead-letter-file-error.js';
 export {createProducer} from './producers/producer.js';
 export {tracked, track} from './producers/tracked.js';
 export {
@@ -49,6 +50,8 @@ export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-
 export type {DeadLetterQuery} from './consumers/dead-letter-query.js';
 export type {DeadLetterInput, StoredDeadLetter, StoredDeadLetterReason, DeadLetterSubscription} from './consumers/stored-dead-letter.js';
 export type {DeadLetterReplayFailure} from './consumers/dead-letter-replay-error.js';
+export type {DeadLetterFileProblem} from './consumers/dead-letter-file-error.js';
+export type {FileSystem as DeadLetterFileSystem} from './consumers/json-lines-file.js';
 export type {SerializedError} from './core/serialize-error.js';
 export type {ConsumerSettings} from './consumers/consumer-settings.js';
 export type {Producer, ProducerOptions, ScopedTopic, PrefixedTopic, ScopedPayload, ScopedBatchItem} from './producers/producer.js';
