@@ -5,6 +5,7 @@
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {serializeError} from './core/serialize-error.js';
+export {compileTopicMatcher, matchesTopic} from './routing/index.js';
 export {LoggingConsumer} from './consumers/logging-consumer.js';
 export {defaultRedactPaths} from './consumers/redaction.js';
 export {MetricsConsumer} from './consumers/metrics-consumer.js';
@@ -69,6 +70,7 @@ export type {
 } from './schema/index.js';
 export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
 export type {MatchingTopics, TopicMatches} from './topic-types.js';
+export type {TopicMatcher, TopicLimits} from './routing/index.js';
 export type {
 	BackoffOptions,
 	BatchItem,

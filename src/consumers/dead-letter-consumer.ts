@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {deadLetterTopic} from '../core/dead-letter-publisher.js';
+import {deadLetterTopic} from '../routing/index.js';
 import {assertInteger, assertOneOf, assertOptionalFunction, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, DeadLetter, RetryOptions} from '../types.js';
 import {listenTo} from './bus-diagnostics.js';

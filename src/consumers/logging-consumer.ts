@@ -3,7 +3,7 @@ import type {BusEvent, Consumer, RetryOptions} from '../types.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
 import {summarizePayload, type PayloadSummary} from './payload-summary.js';
 import {compileRedaction, defaultRedactPaths, type Redactor} from './redaction.js';
-import {compileTopicPattern, type TopicMatcher} from './topic-matcher.js';
+import {compileTopicMatcher, type TopicMatcher} from '../routing/index.js';
 
 /** The level of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -139,7 +139,7 @@ export class LoggingConsumer implements Consumer {
 		assertOptionalObject('options.levels', options?.levels);
 		this.#levels = Object.entries(options?.levels ?? {}).map(([pattern, level]) => {
 			assertOneOf(`options.levels[${JSON.stringify(pattern)}]`, level, levelSettings);
-			return [compileTopicPattern(pattern), level] as const;
+			return [compileTopicMatcher(pattern), level] as const;
 		});
 		const sink = options?.sink ?? consoleWriter;
 		if (typeof sink === 'function') {

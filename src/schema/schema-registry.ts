@@ -10,20 +10,11 @@ import {busSchemas, envelopeSchema, envelopeSchemaId} from './builtin-schemas.js
 import {summarizeErrors} from './error-summary.js';
 import {internalId, prepareSchema, registryError, toAjvSchema, type JsonSchema, type PreparedSchema} from './prepare-schema.js';
 import {readSchemaFiles} from './schema-files.js';
+import type {ValidationMode} from './validation-mode.js';
+
+export {validationModes, type ValidationMode} from './validation-mode.js';
 
 export type {JsonSchema} from './prepare-schema.js';
-
-/**
- * How the bus validates payloads on publish.
- * - `off`: never.
- * - `warn`: like `enforce`, but the bus only reports the error (as a `warning` diagnostic) and still publishes.
- * - `enforce`: topics with a schema must match it; topics without one pass.
- * - `strict`: like `enforce`, and a topic with no schema is rejected.
- */
-export type ValidationMode = 'off' | 'warn' | 'enforce' | 'strict';
-
-/** Every {@link ValidationMode}, for argument checks. */
-export const validationModes: readonly ValidationMode[] = Object.freeze(['off', 'warn', 'enforce', 'strict']);
 
 /** A registered schema: its topic, the deep-frozen schema (with `$id` = topic) and the file it came from. */
 export interface SchemaEntry {
