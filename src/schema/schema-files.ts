@@ -56,8 +56,14 @@ function readJson(path: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch (error) {
-		throw new SchemaRegistryError(`the file is not valid JSON: ${messageOf(error)}`, {path, cause: error});
+		// The parser's message quotes the file's first bytes (Node 22+): a link to a secret must not end up in a log.
+		throw new SchemaRegistryError(`the file is not valid JSON${positionOf(error)}`, {path});
 	}
+}
+
+function positionOf(error: unknown): string {
+	const match = /position (\d+)/.exec(messageOf(error));
+	return match === null ? '' : ` (at position ${match[1]})`;
 }
 
 function messageOf(error: unknown): string {
