@@ -4,6 +4,7 @@
 import {readdirSync, readFileSync, statSync, type Dirent} from 'node:fs';
 import {join} from 'node:path';
 import {SchemaRegistryError} from '../errors.js';
+import {describeThrown} from '../internal/bounded-json.js';
 
 /** One file's parsed JSON and where it came from. */
 export interface SchemaFile {
@@ -67,5 +68,5 @@ function positionOf(error: unknown): string {
 }
 
 function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return describeThrown(error);
 }
