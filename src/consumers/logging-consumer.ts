@@ -2,7 +2,7 @@ import {assertInteger, assertOneOf, assertOptionalObject, fail} from '../interna
 import type {BusEvent, Consumer, RetryOptions} from '../types.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
 import {summarizePayload, type PayloadSummary} from './payload-summary.js';
-import {compileRedaction, defaultRedactPaths, type Redactor} from './redaction.js';
+import {compileRedactionWalk, defaultRedactPaths, type RedactionResult} from './redaction.js';
 import {compileTopicMatcher, type TopicMatcher} from '../routing/index.js';
 
 /** The level of a log line. */
@@ -118,7 +118,7 @@ export class LoggingConsumer implements Consumer {
 	readonly #topicCache = new Map<string, {readonly level: LogLevelSetting; readonly json: string}>();
 	readonly #logger: Logger | undefined;
 	readonly #writer: LineWriter | undefined;
-	readonly #redact: Redactor;
+	readonly #redact: (value: unknown) => RedactionResult;
 	readonly #maxPayloadLength: number;
 	readonly #includeMetadata: boolean;
 	#logged = 0;
@@ -153,7 +153,7 @@ export class LoggingConsumer implements Consumer {
 		if (options?.redact !== undefined && !Array.isArray(options.redact)) fail('options.redact', 'an array of key paths', options.redact);
 		if (options?.redactDefaults !== undefined && typeof options.redactDefaults !== 'boolean') fail('options.redactDefaults', 'a boolean', options.redactDefaults);
 		const paths = options?.redactDefaults === false ? (options.redact ?? []) : [...defaultRedactPaths, ...(options?.redact ?? [])];
-		this.#redact = compileRedaction(paths, options?.censor ?? '[REDACTED]');
+		this.#redact = compileRedactionWalk(paths, options?.censor ?? '[REDACTED]');
 		assertInteger('options.maxPayloadLength', options?.maxPayloadLength, 0);
 		this.#maxPayloadLength = options?.maxPayloadLength ?? 1024;
 		if (options?.includeMetadata !== undefined && typeof options.includeMetadata !== 'boolean') fail('options.includeMetadata', 'a boolean', options.includeMetadata);
@@ -204,6 +204,11 @@ export class LoggingConsumer implements Consumer {
 		return info;
 	}
 
+	#summarize(value: unknown): PayloadSummary {
+		const redacted = this.#redact(value);
+		return summarizePayload(redacted.value, this.#maxPayloadLength, redacted.isSmallTree);
+	}
+
 	/** Returns a promise only when the sink returned one. */
 	#log(event: BusEvent): Promise<unknown> | undefined {
 		const topicInfo = this.#topicInfo(event.topic);
@@ -212,9 +217,10 @@ export class LoggingConsumer implements Consumer {
 			this.#skipped++;
 			return undefined;
 		}
-		const summary = summarizePayload(this.#redact(event.payload), this.#maxPayloadLength);
+		const redacted = this.#redact(event.payload);
+		const summary = summarizePayload(redacted.value, this.#maxPayloadLength, redacted.isSmallTree);
 		if (summary.isTruncated) this.#truncated++;
-		const metadata = this.#includeMetadata && Object.keys(event.metadata).length > 0 ? summarizePayload(this.#redact(event.metadata), this.#maxPayloadLength) : undefined;
+		const metadata = this.#includeMetadata && Object.keys(event.metadata).length > 0 ? this.#summarize(event.metadata) : undefined;
 		let result: unknown;
 		try {
 			if (this.#writer === undefined) {

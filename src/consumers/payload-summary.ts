@@ -20,9 +20,24 @@ const minimumMeasure = 64 * 1024;
  * `{"$truncated": true, "length": <full length>, "preview": "<first maxLength characters>"}` (`length` is left out
  * when the JSON is longer than 64 times the cap, at least 64 KiB: it is not measured that far); a payload JSON
  * cannot carry (a BigInt, a throwing getter or `toJSON`) becomes `{"$unserializable": "<reason>"}`; a cycle is
- * written as `"[Circular]"` where it closes; `undefined` is `null`.
+ * written as `"[Circular]"` where it closes; `undefined` is `null`. With `isSmallTree` (the caller vouches that the
+ * payload is acyclic and small, as a redaction walk does) the native serializer is used.
  */
-export function summarizePayload(payload: unknown, maxLength: number): PayloadSummary {
+export function summarizePayload(payload: unknown, maxLength: number, isSmallTree = false): PayloadSummary {
+	// A small acyclic tree (what a redaction walk vouches for) is safe for the native serializer, which is faster.
+	if (isSmallTree) {
+		let json: string | undefined;
+		try {
+			json = JSON.stringify(payload);
+		} catch {
+			json = undefined;
+		}
+		if (json !== undefined && json.length <= maxLength) return {json, value: payload, isTruncated: false};
+		if (json !== undefined) {
+			const value = {$truncated: true, length: json.length, preview: json.slice(0, maxLength)};
+			return {json: JSON.stringify(value), value, isTruncated: true};
+		}
+	}
 	const measureLimit = Number.isFinite(maxLength) ? Math.max(maxLength * measureFactor, minimumMeasure) : Number.MAX_SAFE_INTEGER;
 	const result = toBoundedJson(payload, {maxLength, measureLimit});
 	if (result.problem !== undefined) {
