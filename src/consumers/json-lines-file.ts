@@ -9,7 +9,7 @@
 import {randomUUID} from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import {hostname} from 'node:os';
-import {basename, dirname, join} from 'node:path';
+import {basename, dirname, join, resolve} from 'node:path';
 import {DeadLetterFileError} from './dead-letter-file-error.js';
 
 /**
@@ -63,6 +63,13 @@ const appendFlags = O_WRONLY | O_APPEND | O_CREAT | (O_NOFOLLOW ?? 0);
 const exclusiveFlags = O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0);
 const fileMode = 0o600;
 
+/**
+ * The store holding each lock of this process, by lock path. Another process is kept out by the lock file; within
+ * this one, a new store takes the file over (a restart in the same process, an instance never closed) and the
+ * previous holder finds out on its next write, with a coded error, instead of writing beside it.
+ */
+const holders = new Map<string, JsonLinesFile>();
+
 /** Synchronous access to one JSON-lines file: synchronous so that a write has reached the OS when it returns. */
 export class JsonLinesFile {
 	readonly path: string;
@@ -84,7 +91,7 @@ export class JsonLinesFile {
 		this.#fs = options.fs ?? (nodeFs as unknown as FileSystem);
 		this.#header = options.header;
 		this.#isLegacyLine = options.isLegacyLine;
-		this.#lockPath = join(dirname(path), `${basename(path)}.lock`);
+		this.#lockPath = resolve(dirname(path), `${basename(path)}.lock`);
 	}
 
 	/** Lines in the file after the header, as far as this object knows (set by `load`, `append` and `rewrite`). */
@@ -144,6 +151,7 @@ export class JsonLinesFile {
 	 */
 	append(lines: readonly string[]): void {
 		if (lines.length === 0) return;
+		this.#checkHolder();
 		const fd = this.#open();
 		const prefix = this.#size === 0 ? `${this.#header}\n` : this.#isUnterminated ? '\n' : '';
 		const buffer = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
@@ -168,6 +176,7 @@ export class JsonLinesFile {
 	 * temporary file is removed, the original is left as it was, and the error is thrown.
 	 */
 	rewrite(lines: readonly string[]): void {
+		this.#checkHolder();
 		this.#closeDescriptor();
 		this.#lock();
 		this.#fs.mkdirSync(dirname(this.path), {recursive: true});
@@ -202,6 +211,9 @@ export class JsonLinesFile {
 		this.#closeDescriptor();
 		if (!this.#isLocked) return;
 		this.#isLocked = false;
+		// Taken over by another store of this process: the lock is that store's now.
+		if (holders.get(this.#lockPath) !== this) return;
+		holders.delete(this.#lockPath);
 		try {
 			this.#fs.rmSync(this.#lockPath, {force: true});
 		} catch {
@@ -245,9 +257,26 @@ export class JsonLinesFile {
 		if (this.#fs.lstatSync(this.path, {throwIfNoEntry: false})?.isSymbolicLink() === true) throw symlinkError(this.path);
 	}
 
-	/** Creates the lock file exclusively; takes over one whose process (on this host) is gone. */
+	/** Throws when another store of this process took the file over since this one locked it. */
+	#checkHolder(): void {
+		if (!this.#isLocked || holders.get(this.#lockPath) === this) return;
+		this.#isLocked = false;
+		this.#closeDescriptor();
+		throw new DeadLetterFileError(this.path, 'locked', 'another store in this process has taken the file over since this one opened it; this store no longer writes it');
+	}
+
+	/**
+	 * Creates the lock file exclusively; takes over one whose process (on this host) is gone, or that another store
+	 * of this process holds (see `holders`).
+	 */
 	#lock(): void {
 		if (this.#isLocked) return;
+		if (holders.has(this.#lockPath)) {
+			holders.get(this.#lockPath)!.#closeDescriptor();
+			holders.set(this.#lockPath, this);
+			this.#isLocked = true;
+			return;
+		}
 		this.#fs.mkdirSync(dirname(this.path), {recursive: true});
 		const owner = Buffer.from(JSON.stringify({pid: process.pid, host: hostname()}));
 		for (let attempt = 0; attempt < 2; attempt++) {
@@ -257,7 +286,7 @@ export class JsonLinesFile {
 			} catch (error) {
 				if ((error as {code?: unknown}).code !== 'EEXIST') throw error;
 				const holder = this.#readLock();
-				if (holder !== undefined && !isStale(holder)) {
+				if (holder !== undefined && !isStale(holder) && !isThisProcess(holder)) {
 					throw new DeadLetterFileError(this.path, 'locked', `another store holds ${this.#lockPath} (process ${holder.pid} on ${holder.host}); close it first, or remove the lock file if that process is gone`);
 				}
 				this.#fs.rmSync(this.#lockPath, {force: true});
@@ -269,6 +298,7 @@ export class JsonLinesFile {
 				this.#fs.closeSync(fd);
 			}
 			this.#isLocked = true;
+			holders.set(this.#lockPath, this);
 			return;
 		}
 		throw new DeadLetterFileError(this.path, 'locked', `could not take ${this.#lockPath}: another store keeps taking it`);
@@ -305,6 +335,12 @@ function syncDirectory(fs: FileSystem, directory: string): void {
 	} finally {
 		if (fd !== undefined) fs.closeSync(fd);
 	}
+}
+
+// A lock file of this process that no live store holds: one never closed and gone (its lock stays in `holders`
+// until taken over), or left from before a fork.
+function isThisProcess(holder: {pid: number; host: string}): boolean {
+	return holder.host === hostname() && holder.pid === process.pid;
 }
 
 function isStale(holder: {pid: number; host: string}): boolean {

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import * as fs from 'node:fs';
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
@@ -189,14 +189,23 @@ describe('DeadLetterConsumer with a file', () => {
 		expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(deadLetterFileHeader);
 	});
 
-	test('a second store on the same file is refused with a coded error until the first closes', () => {
+	test('a store of another live process holding the file refuses it with a coded error', () => {
+		writeFileSync(`${file}.lock`, JSON.stringify({pid: process.ppid, host: hostname()}));
+		expect(() => reopen()).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'locked'}));
+	});
+
+	test('a second store in the same process takes over; the first\'s next write fails with a coded error and is kept in memory', () => {
 		const first = reopen();
 		first.record(letter('a'));
-		expect(() => reopen()).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'locked'}));
-		first.close();
 		const second = reopen();
 		expect(second.size).toBe(1);
+		expect(() => first.record(letter('b'))).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'locked'}));
+		expect(first.size).toBe(2);
+		expect(first.stats().persistFailures).toBe(1);
+		second.record(letter('c'));
 		second.close();
+		first.close();
+		expect(reopen().list().map(stored => stored.event.topic)).toEqual(['a', 'c']);
 	});
 
 	test('the file system is a seam: a compaction on a full disk keeps the original whole', () => {

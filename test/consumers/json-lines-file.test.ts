@@ -223,13 +223,28 @@ describe('JsonLinesFile - integrity', () => {
 		expect(readFileSync(path, 'utf8')).toBe(`${header}\n{"b":1}\n`);
 	});
 
-	test('a second writer on the same file is refused with a coded error while the first holds it', () => {
+	test('a lock held by another live process refuses the file with a coded error', () => {
+		fs.mkdirSync(join(directory, 'nested'), {recursive: true});
+		writeFileSync(`${path}.lock`, JSON.stringify({pid: process.ppid, host: hostname()}));
+		expectFileError(() => open(path).load(), 'locked');
+		expectFileError(() => open(path).append(['{"a":1}']), 'locked');
+		expect(existsSync(path)).toBe(false);
+	});
+
+	test('within one process, a second store takes the file over and the first gets a coded error on its next write', () => {
 		const first = open(path);
 		first.load();
 		first.append(['{"a":1}']);
-		expectFileError(() => open(path).load(), 'locked');
+		const second = open(path);
+		second.load();
+		second.append(['{"b":1}']);
+		expectFileError(() => first.append(['{"a":2}']), 'locked');
 		first.close();
-		expect(open(path).load().values).toEqual([{a: 1}]);
+		second.append(['{"b":2}']);
+		expect(existsSync(`${path}.lock`)).toBe(true);
+		second.close();
+		expect(existsSync(`${path}.lock`)).toBe(false);
+		expect(open(path).load().values).toEqual([{a: 1}, {b: 1}, {b: 2}]);
 	});
 
 	test('a lock left by a process that is gone is taken over', () => {
