@@ -6,7 +6,7 @@ export type DeadLetterFileProblem =
 	| 'foreign-file'
 	/** The path is a symbolic link: the store never writes through one (nor renames over it). */
 	| 'symlink'
-	/** Another store (this process or another) holds the file's lock. */
+	/** A store of another live process holds the file's lock, or another store of this process took the file over. */
 	| 'locked'
 	/** The file was replaced or removed behind the store's back (another writer compacted it). */
 	| 'replaced'

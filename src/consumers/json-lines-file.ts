@@ -4,7 +4,8 @@
  * skips and reports. The file starts with a header line that marks it as ours; a file without one is refused, never
  * overwritten. Rewrites (compaction) go to a fresh temporary file (random name, created exclusively), which is
  * fsynced, checked, then renamed over the original: the original is never replaced by a partial file. Symbolic links
- * are refused, and a lock file keeps a second store (in this process or another) from writing at the same time.
+ * are refused, and a lock file keeps a store of another process from writing at the same time (within this process,
+ * a new store takes the file over and the previous one is refused on its next write).
  */
 import {randomUUID} from 'node:crypto';
 import * as nodeFs from 'node:fs';
