@@ -1,5 +1,6 @@
 /** Replaying one stored dead letter onto a bus: a fresh publish, or back to its subscription. */
 import type {Bus, BusEvent, PublishOptions} from '../types.js';
+import {matchesTopic} from '../routing/index.js';
 import {DeadLetterReplayError} from './dead-letter-replay-error.js';
 import type {StoredDeadLetter} from './stored-dead-letter.js';
 
@@ -11,7 +12,7 @@ import type {StoredDeadLetter} from './stored-dead-letter.js';
 export interface DeadLetterBus {
 	on: Bus['on'];
 	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<unknown>;
-	subscriptions?(): readonly {readonly id: string; readonly name: string}[];
+	subscriptions?(): readonly {readonly id: string; readonly name: string; readonly pattern?: string}[];
 	redeliver?(subscriptionId: string, event: BusEvent): boolean;
 }
 
@@ -22,8 +23,9 @@ export interface ReplayOptions {
 	 * `metadata.replayOf` = the original id), seen by every matching subscription. `subscription`: back to the one
 	 * subscription that failed, found by its `name` among the bus's current subscriptions (ids are renumbered in
 	 * every process, names are not), through the bus's `redeliver`; letters dropped before dispatch are published
-	 * fresh. A letter whose subscription had no name of its own, or whose name now belongs to none or to several
-	 * subscriptions, fails with `DeadLetterReplayError` and stays in the store.
+	 * fresh. A letter whose subscription had no name of its own, whose name now belongs to none or to several
+	 * subscriptions, or to one whose pattern no longer matches the event's topic, fails with `DeadLetterReplayError`
+	 * and stays in the store.
 	 * @default 'publish'
 	 */
 	readonly target?: 'publish' | 'subscription';
@@ -49,7 +51,13 @@ export async function replayOne(bus: DeadLetterBus, letter: StoredDeadLetter, ta
 		}
 		const matches = bus.subscriptions!().filter(candidate => candidate.name === name);
 		if (matches.length > 1) throw new DeadLetterReplayError(letter.id, 'ambiguous-subscription', `${matches.length} subscriptions are named ${name}`);
-		if (matches.length === 0 || !bus.redeliver!(matches[0]!.id, event)) throw new DeadLetterReplayError(letter.id, 'subscription-gone', `no subscription is named ${name} any more`);
+		const [found] = matches;
+		if (found === undefined) throw new DeadLetterReplayError(letter.id, 'subscription-gone', `no subscription is named ${name} any more`);
+		// Same name, other topics: the subscription that failed is not there any more, whatever its name says.
+		if (typeof found.pattern === 'string' && !matchesPattern(found.pattern, event.topic)) {
+			throw new DeadLetterReplayError(letter.id, 'subscription-gone', `subscription ${name} (\`${found.pattern}\`) no longer subscribes to \`${event.topic}\``);
+		}
+		if (!bus.redeliver!(found.id, event)) throw new DeadLetterReplayError(letter.id, 'subscription-gone', `no subscription is named ${name} any more`);
 		return;
 	}
 	await bus.publish(event.topic, event.payload, {
@@ -59,4 +67,13 @@ export async function replayOne(bus: DeadLetterBus, letter: StoredDeadLetter, ta
 		source: event.source,
 		metadata: {...event.metadata, replayOf: event.id},
 	});
+}
+
+function matchesPattern(pattern: string, topic: string): boolean {
+	try {
+		return matchesTopic(pattern, topic);
+	} catch {
+		// A pattern the default limits refuse came from a bus with wider ones: it is that bus's to judge.
+		return true;
+	}
 }

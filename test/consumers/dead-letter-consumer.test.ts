@@ -274,6 +274,16 @@ describe('DeadLetterConsumer.replay()', () => {
 		expect(store.size).toBe(1);
 	});
 
+	test('target `subscription` refuses a subscription of that name whose pattern no longer matches the topic', async () => {
+		const bus = busWith([billing.name]);
+		bus.infos = bus.infos.map(info => ({...info, pattern: 'invoice.*'}));
+		const store = new DeadLetterConsumer({bus});
+		store.record(letter('order.created'));
+		const result = await store.replay({}, {target: 'subscription'});
+		expect(result.failed[0]?.error).toMatchObject({code: 'ERR_DEAD_LETTER_REPLAY', reason: 'subscription-gone', message: expect.stringContaining('no longer subscribes')});
+		expect(bus.redeliver).not.toHaveBeenCalled();
+	});
+
 	test('target `subscription` refuses a name that several subscriptions share now', async () => {
 		const bus = busWith([billing.name, billing.name]);
 		const store = new DeadLetterConsumer({bus});
