@@ -310,7 +310,8 @@ function invalidCharacter(input: string, index: number, segment: string, allowed
 		return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`$\`, allowed only as the first character of the first segment`);
 	}
 	const bad = [...segment].find(char => !allowed.test(char)) ?? segment;
-	const hint = wildcardHints[bad] ?? '';
+	// Only a pattern can hold a wildcard: a topic with `#` just has a bad character.
+	const hint = allowed === globRegex ? (wildcardHints[bad] ?? '') : '';
 	return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`${bad}\`; segments use A-Z a-z 0-9 _ - :${hint}`);
 }
 

@@ -94,6 +94,12 @@ describe('hostile globs through the bus', () => {
 });
 
 describe('wildcards of other systems', () => {
+	test('a published topic with # is refused without a wildcard hint (topics hold no wildcards)', async () => {
+		const bus = new EventBus();
+		await expect(bus.publish('order.#', null)).rejects.toMatchObject({code: 'ERR_INVALID_TOPIC', message: expect.not.stringContaining('**')});
+		await bus.close();
+	});
+
 	test.each([
 		['order.#', '`**`'],
 		['#', '`**`'],
