@@ -4,7 +4,7 @@
  */
 import {assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, DeadLetterReason} from '../types.js';
-import {toBoundedJson} from '../internal/bounded-json.js';
+import {describeThrown, isSmallTree} from '../internal/bounded-json.js';
 import {isSerializedError, serializeError, type SerializedError} from '../core/serialize-error.js';
 
 /** Why an event is in the store: the bus's dead-letter reasons, plus `schema-rejected` for refused publishes. */
@@ -45,6 +45,8 @@ export interface StoredDeadLetter {
 
 /** The longest line a letter may take in the file, in characters (4 MiB); bigger payloads are not kept whole. */
 export const maxLetterLength = 4 * 1024 * 1024;
+/** The most values a letter's payload may have to be written whole, a shared object counted once per reference. */
+export const maxLetterValues = 200_000;
 
 const reasons: readonly StoredDeadLetterReason[] = ['handler-failed', 'filter-failed', 'queue-overflow', 'subscriber-overflow', 'shutdown', 'schema-rejected'];
 
@@ -85,16 +87,27 @@ export function createStoredDeadLetter(id: string, input: DeadLetterInput, now: 
 }
 
 /**
- * One JSON line for `letter`, at a cost bounded by {@link maxLetterLength}. A payload or metadata that JSON cannot
- * carry whole (a BigInt, a throwing getter, a cycle, or JSON longer than the limit, as a DAG of shared subobjects
- * quickly is) is replaced by `{"$unserializable": reason}`.
+ * One JSON line for `letter`, at a cost bounded by its size. A payload or metadata that JSON cannot carry whole (a
+ * BigInt, a throwing getter, a cycle, more than {@link maxLetterValues} values counting a shared object once per
+ * reference, as a DAG of shared subobjects quickly has, or JSON longer than {@link maxLetterLength}) is replaced by
+ * `{"$unserializable": reason}`.
  */
 export function encodeDeadLetter(letter: StoredDeadLetter): string {
-	const whole = toBoundedJson({op: 'add', letter}, {maxLength: maxLetterLength, measureLimit: maxLetterLength});
-	if (whole.isComplete && !whole.hasMarkers) return whole.text;
+	const line = stringifyWithin({op: 'add', letter}, maxLetterLength);
+	if (line !== undefined) return line;
 	const event = {...letter.event, payload: jsonSafe(letter.event.payload), metadata: jsonSafe(letter.event.metadata)};
-	const fallback = toBoundedJson({op: 'add', letter: {...letter, event}}, {maxLength: maxLetterLength, measureLimit: maxLetterLength});
-	return fallback.isComplete && !fallback.hasMarkers ? fallback.text : JSON.stringify({op: 'add', letter: {...letter, event: {...event, metadata: {}}, error: {name: letter.error.name, message: letter.error.message.slice(0, 1024)}}});
+	return stringifyWithin({op: 'add', letter: {...letter, event}}, maxLetterLength) ?? JSON.stringify({op: 'add', letter: {...letter, event: {...event, metadata: {}}, error: {name: letter.error.name, message: letter.error.message.slice(0, 1024)}}});
+}
+
+// The native serializer, only on a value known to be a small tree (a cycle or an exponential DAG never reaches it).
+function stringifyWithin(value: unknown, maxLength: number): string | undefined {
+	if (!isSmallTree(value, maxLetterValues)) return undefined;
+	try {
+		const text = JSON.stringify(value);
+		return text !== undefined && text.length <= maxLength ? text : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The stored letter a parsed line describes, frozen; `undefined` when it does not describe one. */
@@ -140,9 +153,12 @@ function isSubscription(value: unknown): value is DeadLetterSubscription {
 }
 
 function jsonSafe(value: unknown): unknown {
-	const json = toBoundedJson(value, {maxLength: maxLetterLength / 2, measureLimit: maxLetterLength / 2});
-	if (json.problem !== undefined) return {$unserializable: json.problem};
-	if (json.hasMarkers) return {$unserializable: 'a cycle, or nesting deeper than 1000 levels'};
-	if (!json.isComplete) return {$unserializable: `JSON longer than ${maxLetterLength / 2} characters`};
-	return value;
+	if (!isSmallTree(value, maxLetterValues)) return {$unserializable: `a cycle, or more than ${maxLetterValues} values (a shared object counted once per reference)`};
+	try {
+		const text = JSON.stringify(value);
+		if (text !== undefined && text.length > maxLetterLength / 2) return {$unserializable: `JSON longer than ${maxLetterLength / 2} characters`};
+		return value;
+	} catch (error) {
+		return {$unserializable: describeThrown(error)};
+	}
 }

@@ -186,6 +186,29 @@ function unbox(object: object): string | undefined {
 	return undefined;
 }
 
+/**
+ * True when `value` is a tree of at most `budget` values, counting a shared object once per reference (as
+ * `JSON.stringify` would write it): then the native serializer is safe and fast on it. A cycle, a DAG whose paths
+ * exceed the budget, or a getter or proxy trap that throws gives false. Iterative; at most `budget` steps.
+ */
+export function isSmallTree(value: unknown, budget: number): boolean {
+	const pending: object[] = [];
+	if (typeof value === 'object' && value !== null) pending.push(value);
+	let count = 0;
+	try {
+		while (pending.length > 0) {
+			const object = pending.pop()!;
+			const children = Array.isArray(object) ? object : Object.values(object);
+			count += children.length + 1;
+			if (count > budget) return false;
+			for (const child of children) if (typeof child === 'object' && child !== null) pending.push(child);
+		}
+	} catch {
+		return false;
+	}
+	return true;
+}
+
 /** A short text for a thrown value that never throws itself. */
 export function describeThrown(error: unknown): string {
 	try {
