@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {toBoundedJson} from '../../src/internal/bounded-json.js';
+import {isSmallTree, toBoundedJson} from '../../src/internal/bounded-json.js';
 
 function wideDag(levels: number): unknown {
 	let node: unknown = {leaf: 1};
@@ -71,5 +71,29 @@ describe('toBoundedJson()', () => {
 
 	test('a toJSON returning undefined inside an object writes null, keeping the JSON valid', () => {
 		expect(JSON.parse(toBoundedJson({a: {toJSON: () => undefined}, b: 1}, {maxLength: 100}).text)).toEqual({a: null, b: 1});
+	});
+});
+
+describe('isSmallTree()', () => {
+	test('true for a small tree, false for a cycle, an exponential DAG or a throwing getter', () => {
+		const cyclic: Record<string, unknown> = {};
+		cyclic['self'] = cyclic;
+		const throwing = Object.defineProperty({}, 'x', {
+			enumerable: true,
+			get() {
+				throw new Error('no');
+			},
+		});
+		expect(isSmallTree({a: [1, {b: 2}]}, 100)).toBe(true);
+		expect(isSmallTree('text', 0)).toBe(true);
+		expect(isSmallTree(cyclic, 1000)).toBe(false);
+		expect(isSmallTree(wideDag(60), 100_000)).toBe(false);
+		expect(isSmallTree(throwing, 100)).toBe(false);
+	});
+
+	test('a shared object counts once per reference', () => {
+		const shared = {a: 1, b: 2};
+		expect(isSmallTree({x: shared, y: shared}, 9)).toBe(true);
+		expect(isSmallTree({x: shared, y: shared}, 8)).toBe(false);
 	});
 });
