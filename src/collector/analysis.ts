@@ -5,7 +5,8 @@
  * Anomalies: over the hours of the window (empty hours count as 0), the median m and the median absolute deviation
  * MAD; an hour is an anomaly when its modified z-score 0.6745 (x - m) / MAD exceeds 3.5 in absolute value
  * (Iglewicz and Hoaglin). When MAD is 0 (most hours alike), the mean absolute deviation replaces it
- * (z = (x - m) / (1.253314 * meanAD)); when that is 0 too, every hour is alike and none is an anomaly.
+ * (z = (x - m) / (1.253314 * meanAD)); when that is 0 too, every hour is alike and none is an anomaly. The window
+ * starts at a whole hour; the current hour is still filling, so it is shown (`partial: true`) but not scored.
  */
 import {hourOf} from './stats.js';
 import type {EventRecord, EventStore} from './types.js';
@@ -62,21 +63,30 @@ export async function analyzeErrors(store: EventStore, window: AnalysisWindow) {
 
 /** The hourly distribution over the window, every hour present, with anomalies flagged. */
 export async function detectPatterns(store: EventStore, window: AnalysisWindow) {
-	const {start, end} = windowOf(window);
+	const end = window.now ?? Date.now();
+	// Whole hours: the first hour of the window is counted entirely, so that it cannot look like a drop.
+	const start = hourOf(end - window.hours * hourMs);
 	const stats = await store.stats({startTime: start, endTime: end});
 	const counts = new Map(stats.by_hour.map(bucket => [Date.parse(bucket.hour), bucket]));
 	const hours: number[] = [];
-	for (let hour = hourOf(start); hour <= end; hour += hourMs) hours.push(hour);
+	for (let hour = start; hour <= end; hour += hourMs) hours.push(hour);
 	const values = hours.map(hour => counts.get(hour)?.total ?? 0);
-	const {median: center, mad, scores} = robustScores(values);
-	const distribution = hours.map((hour, index) => ({
-		hour: new Date(hour).toISOString(),
-		count: values[index]!,
-		by_severity: counts.get(hour)?.by_severity ?? {},
-		by_source_system: counts.get(hour)?.by_source_system ?? {},
-		score: Math.round(scores[index]! * 100) / 100,
-		anomaly: Math.abs(scores[index]!) > anomalyThreshold,
-	}));
+	// The current hour is still filling: it is shown but neither scored nor part of the baseline.
+	const complete = values.slice(0, -1);
+	const {median: center, mad, scores} = robustScores(complete);
+	const distribution = hours.map((hour, index) => {
+		const partial = index === hours.length - 1;
+		const score = partial ? 0 : scores[index]!;
+		return {
+			hour: new Date(hour).toISOString(),
+			count: values[index]!,
+			by_severity: counts.get(hour)?.by_severity ?? {},
+			by_source_system: counts.get(hour)?.by_source_system ?? {},
+			score: Math.round(score * 100) / 100,
+			anomaly: !partial && Math.abs(score) > anomalyThreshold,
+			partial,
+		};
+	});
 	return {
 		window: {start: new Date(start).toISOString(), end: new Date(end).toISOString(), hours: window.hours},
 		total_events: stats.total_events,
