@@ -24,7 +24,7 @@ export interface CollectorCliIo {
 const usage = `Usage:
   topicbus-collector [serve] [--db events.db | --memory] [--port 8000] [--host 127.0.0.1]
                      [--api-key KEY[:source]]... [--keys-file FILE] [--signing-secret whsec_...]... [--insecure]
-                     [--retention-days N] [--max-events N] [--synchronous normal|full]
+                     [--retention-days N] [--max-events N] [--synchronous normal|full] [--rate-limit N|off]
   topicbus-collector query   [--url URL [--api-key KEY] | --db FILE] [filters] [--limit N] [--sort asc|desc] [--cursor C] [--json]
   topicbus-collector stats   [--url URL | --db FILE] [filters] [--json]
   topicbus-collector trace   CORRELATION_ID [--url URL | --db FILE] [--json]
@@ -47,6 +47,7 @@ const options = {
 	insecure: {type: 'boolean'},
 	'retention-days': {type: 'string'},
 	'max-events': {type: 'string'},
+	'rate-limit': {type: 'string'},
 	synchronous: {type: 'string'},
 	url: {type: 'string'},
 	json: {type: 'boolean'},
@@ -86,7 +87,10 @@ function serverOptions(values: Values): CollectorOptions {
 	const maxEvents = integer(values, 'max-events');
 	const synchronous = values['synchronous'];
 	if (synchronous !== undefined && synchronous !== 'normal' && synchronous !== 'full') throw new UsageError(`--synchronous expects normal or full, got \`${String(synchronous)}\``);
+	const rate = values['rate-limit'];
+	if (rate !== undefined && rate !== 'off' && (typeof rate !== 'string' || !/^[1-9]\d{0,8}$/.test(rate))) throw new UsageError(`--rate-limit expects events per second per source, or off, got \`${String(rate)}\``);
 	return {
+		...(rate === undefined ? {} : {rateLimit: rate === 'off' ? false : {ratePerSecond: Number(rate), burst: 2 * Number(rate)}}),
 		...(values['memory'] === true ? {memory: true} : {db: (values['db'] as string | undefined) ?? 'events.db'}),
 		apiKeys: keys,
 		signingSecrets: (values['signing-secret'] as string[] | undefined) ?? [],

@@ -9,10 +9,12 @@ function capture() {
 	return {io: {stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text)}, out: () => out.join(''), err: () => err.join('')};
 }
 
+// Relative to now, so that `analyze --hours 24` sees them whenever the test runs.
+const at = (offsetMs: number) => new Date(Date.now() - 7_200_000 + offsetMs).toISOString();
 const events = [
-	{id: 'a', source_system: 'orders', event_type: 'order.created', correlation_id: 'wf-1', timestamp: '2026-01-01T10:00:00Z'},
-	{id: 'b', source_system: 'orders', event_type: 'order.failed', severity: 'error', correlation_id: 'wf-1', causation_id: 'a', timestamp: '2026-01-01T10:00:01Z', metadata: {source_component: 'checkout'}},
-	{id: 'c', source_system: 'billing', event_type: 'invoice.sent', timestamp: '2026-01-01T11:00:00Z'},
+	{id: 'a', source_system: 'orders', event_type: 'order.created', correlation_id: 'wf-1', timestamp: at(0)},
+	{id: 'b', source_system: 'orders', event_type: 'order.failed', severity: 'error', correlation_id: 'wf-1', causation_id: 'a', timestamp: at(1000), metadata: {source_component: 'checkout'}},
+	{id: 'c', source_system: 'billing', event_type: 'invoice.sent', timestamp: at(3_600_000)},
 ];
 
 describe('topicbus-collector query|stats|trace|analyze over --url', () => {
@@ -59,7 +61,7 @@ describe('topicbus-collector query|stats|trace|analyze over --url', () => {
 	});
 
 	it('analyze errors prints errors by source and component', async () => {
-		const {out} = await run('analyze', 'errors', '--hours', '8784');
+		const {out} = await run('analyze', 'errors', '--hours', '24');
 		expect(out).toContain('total_errors: 1');
 		expect(out).toMatch(/checkout\s+1/);
 	});
