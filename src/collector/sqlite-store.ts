@@ -228,8 +228,8 @@ export class SqliteStore implements EventStore {
 						record.correlationId,
 						record.causationId,
 						JSON.stringify(record.tags),
-						JSON.stringify(record.data ?? null),
-						JSON.stringify(record.metadata),
+						record.json?.data ?? JSON.stringify(record.data ?? null),
+						record.json?.metadata ?? JSON.stringify(record.metadata),
 						record.receivedAt,
 					);
 					stored += changes;
