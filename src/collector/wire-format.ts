@@ -198,6 +198,11 @@ export function toRecords(events: readonly unknown[], batch: boolean, context: I
 	const records: EventRecord[] = [];
 	const problems: EventProblem[] = [];
 	for (const [index, event] of events.entries()) {
+		// Fastify validates only the content types it has schemas for; anything else is refused here.
+		if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+			problems.push({index, field: 'event', message: 'must be a JSON object'});
+			continue;
+		}
 		const body = event as Json;
 		const result = Object.hasOwn(body, 'specversion') ? fromCloudEvent(body, index, context) : fromReference(body, index, batch, context);
 		if ('eventId' in result) records.push(result);

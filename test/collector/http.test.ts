@@ -328,3 +328,28 @@ describe('collector dashboard files', () => {
 		await missing.close();
 	});
 });
+
+describe('collector HTTP API: bodies fastify has no schema for', () => {
+	let api: TestCollector;
+
+	beforeEach(async () => {
+		api = await startCollector({memory: true});
+	});
+
+	afterEach(async () => {
+		await api.close();
+	});
+
+	it('refuses a text/plain batch and an empty POST /events with 400, not 500', async () => {
+		expect((await api.post('/events/batch', 'just text', {'content-type': 'text/plain'})).status).toBe(400);
+		const empty = await fetch(`${api.url}/events`, {method: 'POST'});
+		expect(empty.status).toBe(400);
+		expect((await api.get('/events')).body.count).toBe(0);
+	});
+
+	it('refuses a JSON batch item that is not an object with 400 naming it', async () => {
+		const response = await api.post('/events/batch', [{source_system: 'a', event_type: 'b'}, 'text', null]);
+		expect(response.status).toBe(400);
+		expect(response.body.errors.map((problem: {index: number}) => problem.index)).toEqual(expect.arrayContaining([1, 2]));
+	});
+});
