@@ -287,16 +287,17 @@ export class SqliteStore implements EventStore {
 		this.#assertOpen();
 		const {sql: where, parameters} = whereClause(filter);
 		const accumulator = new StatsAccumulator();
+		// One scan for every grouping; json_extract only runs on rows that have metadata at all.
 		const groups = this.#db
-			.prepare(`SELECT (ts / 3600000) * 3600000 AS hour, source_system, severity, count(*) AS n FROM events ${where} GROUP BY 1, 2, 3`)
-			.all(...parameters) as Array<{hour: number; source_system: string; severity: number; n: number}>;
-		for (const group of groups) accumulator.addHourGroup(group.hour, group.source_system, severities[group.severity] ?? 'info', group.n);
-		const types = this.#db.prepare(`SELECT event_type, count(*) AS n FROM events ${where} GROUP BY 1`).all(...parameters) as Array<{event_type: string; n: number}>;
-		for (const type of types) accumulator.addType(type.event_type, type.n);
-		const components = this.#db
-			.prepare(`SELECT component, count(*) AS n FROM (SELECT ${componentSql} AS component FROM events ${where}) WHERE typeof(component) = 'text' AND component <> '' GROUP BY 1`)
-			.all(...parameters) as Array<{component: string; n: number}>;
-		for (const component of components) accumulator.addComponent(component.component, component.n);
+			.prepare(
+				`SELECT (ts / 3600000) * 3600000 AS hour, source_system, severity, event_type, component, count(*) AS n FROM (SELECT ts, source_system, severity, event_type, CASE WHEN metadata = '{}' THEN NULL ELSE ${componentSql} END AS component FROM events ${where}) GROUP BY 1, 2, 3, 4, 5`,
+			)
+			.all(...parameters) as Array<{hour: number; source_system: string; severity: number; event_type: string; component: unknown; n: number}>;
+		for (const group of groups) {
+			accumulator.addHourGroup(group.hour, group.source_system, severities[group.severity] ?? 'info', group.n);
+			accumulator.addType(group.event_type, group.n);
+			if (typeof group.component === 'string' && group.component !== '') accumulator.addComponent(group.component, group.n);
+		}
 		return accumulator.result(filter);
 	}
 
