@@ -108,24 +108,22 @@ function parseTime(value: unknown, fallback: number): number | undefined {
 	return Number.isFinite(time) && time >= 0 ? time : undefined;
 }
 
-// Iterative, so that a hostile document cannot exhaust the stack of the checker itself.
-function depthOf(value: unknown, limit: number): number {
-	let deepest = 0;
-	const stack: Array<[unknown, number]> = [[value, 1]];
-	while (stack.length > 0) {
-		const [current, depth] = stack.pop()!;
-		if (current === null || typeof current !== 'object') continue;
-		deepest = Math.max(deepest, depth);
-		if (deepest > limit) return deepest;
-		for (const child of Object.values(current)) stack.push([child, depth + 1]);
+// Recursion stops at `remaining` = 0, so it is at most `maxDepth` + 1 frames deep whatever the input.
+function isDeeperThan(value: unknown, remaining: number): boolean {
+	if (value === null || typeof value !== 'object') return false;
+	if (remaining === 0) return true;
+	if (Array.isArray(value)) {
+		for (const item of value) if (isDeeperThan(item, remaining - 1)) return true;
+		return false;
 	}
-	return deepest;
+	for (const key in value) if (isDeeperThan((value as Record<string, unknown>)[key], remaining - 1)) return true;
+	return false;
 }
 
 /** Checks depth and size; returns the JSON of `data` and `metadata` (serialised once, reused by the store). */
 function checkSize(index: number, data: unknown, metadata: unknown, limits: EventLimits): EventProblem | {data: string; metadata: string} {
 	for (const [field, value] of [['data', data], ['metadata', metadata]] as const) {
-		if (depthOf(value, limits.maxDepth) > limits.maxDepth) return {index, field, message: `nested deeper than ${limits.maxDepth} levels`};
+		if (isDeeperThan(value, limits.maxDepth)) return {index, field, message: `nested deeper than ${limits.maxDepth} levels`};
 	}
 	const json = {data: JSON.stringify(data ?? null), metadata: JSON.stringify(metadata ?? {})};
 	// UTF-16 length bounds UTF-8 bytes from below and 3x from above, so most events skip the exact count.

@@ -353,3 +353,17 @@ describe('collector HTTP API: bodies fastify has no schema for', () => {
 		expect(response.body.errors.map((problem: {index: number}) => problem.index)).toEqual(expect.arrayContaining([1, 2]));
 	});
 });
+
+describe('collector HTTP API: nesting limits', () => {
+	it('accepts data exactly maxDepth deep (objects and arrays count) and refuses one level more, and survives 100,000 levels', async () => {
+		const api = await startCollector({memory: true, bodyLimit: 1_000_000, limits: {maxDepth: 4}});
+		expect((await api.post('/events', event({data: {a: {b: {c: [1]}}}, metadata: {a: {b: {c: {}}}}}))).status).toBe(201);
+		const tooDeep = await api.post('/events', event({data: {a: {b: {c: {d: {}}}}}}));
+		expect(tooDeep.status).toBe(400);
+		expect(tooDeep.body.errors).toEqual([expect.objectContaining({field: 'data', message: 'nested deeper than 4 levels'})]);
+		const hostile = `{"source_system":"a","event_type":"b","data":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+		expect((await api.post('/events', hostile)).status).toBe(400);
+		expect((await api.get('/health')).status).toBe(200);
+		await api.close();
+	});
+});
