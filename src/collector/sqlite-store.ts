@@ -118,7 +118,9 @@ function whereClause(filter: EventFilter): {sql: string; parameters: unknown[]} 
 	if (filter.correlationId !== undefined) add('correlation_id = ?', filter.correlationId);
 	for (const tag of filter.tags ?? []) add('EXISTS (SELECT 1 FROM json_each(events.tags) WHERE value = ?)', tag);
 	if (filter.text !== undefined) {
-		add(`instr(lower(event_type || ' ' || data || ' ' || tags || ' ' || metadata), ?) > 0`, filter.text.replace(/[A-Z]+/g, letters => letters.toLowerCase()));
+		// LIKE is ASCII-case-insensitive without building a lowered copy of every row; % _ and \ are escaped.
+		const pattern = `%${filter.text.replace(/[\\%_]/g, character => `\\${character}`)}%`;
+		add(`(event_type LIKE ? ESCAPE '\\' OR data LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR metadata LIKE ? ESCAPE '\\')`, pattern, pattern, pattern, pattern);
 	}
 	return {sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, parameters};
 }
