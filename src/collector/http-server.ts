@@ -137,7 +137,18 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 		ajv: {customOptions: {allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false}},
 		routerOptions: {maxParamLength: 512},
 	});
-	const {metrics} = context;
+	registerBodyParser(app);
+	registerAuth(app, context);
+	registerErrorHandler(app, context.metrics);
+	registerIngestRoutes(app, context);
+	registerReadRoutes(app, context);
+	registerOperateRoutes(app, context);
+	return app;
+}
+
+/** JSON (and CloudEvents binary mode) parsed with fastify's own poisoning-safe parser; the raw text kept for signatures. */
+function registerBodyParser(app: FastifyInstance): void {
+	const defaultJson = app.getDefaultJsonParser('error', 'error') as (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
 	const parseJson = (text: string): unknown => {
 		let parsed: unknown;
 		let failure: Error | undefined;
@@ -148,8 +159,6 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 		if (failure !== undefined) throw failure;
 		return parsed;
 	};
-	const defaultJson = app.getDefaultJsonParser('error', 'error') as (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
-
 	app.removeAllContentTypeParsers();
 	app.addContentTypeParser([...jsonTypes, 'text/plain'], {parseAs: 'string'}, (request, body, done) => {
 		const text = body as string;
@@ -165,37 +174,24 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 			done(failure, undefined);
 		}
 	});
+}
 
+/** API keys on every route but the public ones (health and the dashboard's files). */
+function registerAuth(app: FastifyInstance, context: HttpServerContext): void {
 	app.addHook('onRequest', async (request, reply) => {
 		if (context.keyRing.isEmpty || (request.method === 'GET' && publicPaths(request.url.split('?')[0]!))) return;
 		const presented = presentedKey(request.headers);
-		if (presented === undefined) {
-			metrics.reject('unauthorized');
-			return reply.code(401).header('www-authenticate', 'Bearer').send({error: 'unauthorized', message: 'An API key is required: `x-api-key: KEY` or `Authorization: Bearer KEY`'});
-		}
-		const key = context.keyRing.find(presented);
+		const key = presented === undefined ? undefined : context.keyRing.find(presented);
 		if (key === undefined) {
-			metrics.reject('unauthorized');
-			return reply.code(401).header('www-authenticate', 'Bearer').send({error: 'unauthorized', message: 'Unknown API key'});
+			context.metrics.reject('unauthorized');
+			const message = presented === undefined ? 'An API key is required: `x-api-key: KEY` or `Authorization: Bearer KEY`' : 'Unknown API key';
+			return reply.code(401).header('www-authenticate', 'Bearer').send({error: 'unauthorized', message});
 		}
 		request.apiKey = key;
 	});
+}
 
-	const verifySignature = async (request: FastifyRequest, reply: FastifyReply) => {
-		if (context.signingSecrets.length === 0) return;
-		const failure = verifyWebhookSignature(
-			{id: header(request, 'webhook-id'), timestamp: header(request, 'webhook-timestamp'), signature: header(request, 'webhook-signature')},
-			request.rawBody ?? '',
-			context.signingSecrets,
-			Math.floor(Date.now() / 1000),
-			context.signatureToleranceSeconds,
-		);
-		if (failure !== undefined) {
-			metrics.reject('bad-signature');
-			return reply.code(401).send({error: 'bad_signature', reason: failure, message: `Standard Webhooks signature refused: ${failure}`});
-		}
-	};
-
+function registerErrorHandler(app: FastifyInstance, metrics: CollectorMetrics): void {
 	app.setErrorHandler((error: FastifyError, request, reply) => {
 		const batch = request.url.split('?')[0] === '/events/batch';
 		if (error.validation !== undefined) {
@@ -206,16 +202,32 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 		if (error instanceof CollectorQueryError) return reply.code(400).send({error: 'invalid_query', parameter: error.parameter, message: error.message});
 		if (error instanceof CollectorClosedError) return reply.code(503).send({error: 'unavailable', message: error.message});
 		const status = error.statusCode ?? 500;
-		const reason: RejectReason | undefined = status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 400 ? 'invalid' : undefined;
-		if (reason !== undefined) metrics.reject(reason);
 		if (status >= 500) {
 			metrics.reject('store-error');
 			return reply.code(500).send({error: 'internal', message: 'The collector could not complete the request; nothing was acknowledged'});
 		}
+		const reason: RejectReason | undefined = status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 400 ? 'invalid' : undefined;
+		if (reason !== undefined) metrics.reject(reason);
 		const code = status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'bad_request';
 		return reply.code(status).send({error: code, message: error.message});
 	});
+}
 
+function registerIngestRoutes(app: FastifyInstance, context: HttpServerContext): void {
+	const verifySignature = async (request: FastifyRequest, reply: FastifyReply) => {
+		if (context.signingSecrets.length === 0) return;
+		const failure = verifyWebhookSignature(
+			{id: header(request, 'webhook-id'), timestamp: header(request, 'webhook-timestamp'), signature: header(request, 'webhook-signature')},
+			request.rawBody ?? '',
+			context.signingSecrets,
+			Math.floor(Date.now() / 1000),
+			context.signatureToleranceSeconds,
+		);
+		if (failure !== undefined) {
+			context.metrics.reject('bad-signature');
+			return reply.code(401).send({error: 'bad_signature', reason: failure, message: `Standard Webhooks signature refused: ${failure}`});
+		}
+	};
 	const batchSchema = (items: object) => ({type: 'array', maxItems: context.maxBatchEvents, items});
 	app.post('/events', {
 		schema: {body: {content: {'application/json': {schema: anyEventSchema}, 'application/cloudevents+json': {schema: cloudEventSchema}, 'text/plain': {schema: cloudEventSchema}}}},
@@ -230,50 +242,55 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 		preValidation: verifySignature,
 		handler: async (request, reply) => {
 			if (!Array.isArray(request.body)) return invalidReply(reply, [{index: 0, field: 'body', message: 'must be a JSON array of events'}], true);
-			const events = request.body as unknown[];
-			const result = await context.ingestor.ingest({events, batch: true, key: request.apiKey, webhookId: header(request, 'webhook-id')});
+			const result = await context.ingestor.ingest({events: request.body as unknown[], batch: true, key: request.apiKey, webhookId: header(request, 'webhook-id')});
 			return ingestReply(reply, result, true);
 		},
 	});
+}
 
+function analysisHours(request: FastifyRequest, fallback: number): number {
+	const {hours, days} = request.query as {hours?: unknown; days?: unknown};
+	const parse = (value: unknown, name: string, max: number): number => {
+		if (typeof value !== 'string' || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > max) {
+			throw new CollectorQueryError(name, `expected an integer from 1 to ${max}, got \`${String(value)}\``);
+		}
+		return Number(value);
+	};
+	if (hours !== undefined) return parse(hours, 'hours', 24 * 366);
+	if (days !== undefined) return parse(days, 'days', 366) * 24;
+	return fallback;
+}
+
+function registerReadRoutes(app: FastifyInstance, context: HttpServerContext): void {
+	const {store} = context;
 	app.get('/events', async request => {
 		const query = parseQuery(request.query as Record<string, unknown>);
-		const page = await context.store.query(query);
+		const page = await store.query(query);
 		return {events: page.events.map(toCollectedEvent), count: page.events.length, next_cursor: page.nextCursor, query: describeQuery(query)};
 	});
-	app.get('/events/stats', async request => context.store.stats(parseFilter(request.query as Record<string, unknown>)));
+	app.get('/events/stats', async request => store.stats(parseFilter(request.query as Record<string, unknown>)));
 	app.get('/events/correlation/:id', async request => {
 		const {id} = request.params as {id: string};
-		const {events, tree} = traceCorrelation(await context.store.byCorrelation(id));
+		const {events, tree} = traceCorrelation(await store.byCorrelation(id));
 		return {correlation_id: id, events, count: events.length, tree};
 	});
 	app.get('/events/:id', async (request, reply) => {
 		const {id} = request.params as {id: string};
-		const record = await context.store.get(id);
+		const record = await store.get(id);
 		if (record === undefined) return reply.code(404).send({error: 'not_found', message: `No event with id \`${id}\``});
 		return toCollectedEvent(record);
 	});
+	app.get('/analysis/errors', async request => analyzeErrors(store, {hours: analysisHours(request, 24)}));
+	app.get('/analysis/patterns', async request => detectPatterns(store, {hours: analysisHours(request, 24 * 7)}));
+	app.get('/analysis/report', async request => generateReport(store, {hours: analysisHours(request, 24)}));
+}
 
-	const windowHours = (request: FastifyRequest, fallback: number): number => {
-		const {hours, days} = request.query as {hours?: string; days?: string};
-		const parse = (value: string, name: string, max: number): number => {
-			if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > max) throw new CollectorQueryError(name, `expected an integer from 1 to ${max}, got \`${value}\``);
-			return Number(value);
-		};
-		if (typeof hours === 'string') return parse(hours, 'hours', 24 * 366);
-		if (typeof days === 'string') return parse(days, 'days', 366) * 24;
-		return fallback;
-	};
-	app.get('/analysis/errors', async request => analyzeErrors(context.store, {hours: windowHours(request, 24)}));
-	app.get('/analysis/patterns', async request => detectPatterns(context.store, {hours: windowHours(request, 24 * 7)}));
-	app.get('/analysis/report', async request => generateReport(context.store, {hours: windowHours(request, 24)}));
-
+function registerOperateRoutes(app: FastifyInstance, context: HttpServerContext): void {
 	app.get('/health', async (_request, reply) => {
 		const health = context.health();
 		return reply.code(health['status'] === 'healthy' ? 200 : 503).send(health);
 	});
 	app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(context.renderMetrics()));
-
 	const sendStatic = async (reply: FastifyReply, path: string) => {
 		const file = context.staticFiles === undefined ? undefined : await context.staticFiles.read(path);
 		if (file === undefined) return reply.code(404).send({error: 'not_found', message: 'No such dashboard file'});
@@ -281,6 +298,4 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 	};
 	app.get('/', async (_request, reply) => sendStatic(reply, 'index.html'));
 	app.get('/dashboard/*', async (request, reply) => sendStatic(reply, (request.params as {'*': string})['*']));
-
-	return app;
 }
