@@ -91,6 +91,25 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 	return value;
 }
 
+/** Prunes the store every `intervalMs`; failures are left to the next run (the store's health reports them). */
+function startRetention(store: EventStore, retention: RetentionOptions): NodeJS.Timeout | undefined {
+	if (retention.maxAgeMs === undefined && retention.maxEvents === undefined) return undefined;
+	const interval = positiveInteger('retention.intervalMs', retention.intervalMs, 60_000);
+	positiveInteger('retention.maxAgeMs', retention.maxAgeMs, 1);
+	positiveInteger('retention.maxEvents', retention.maxEvents, 1);
+	const prune = () => {
+		store
+			.prune({
+				...(retention.maxAgeMs === undefined ? {} : {before: Date.now() - retention.maxAgeMs}),
+				...(retention.maxEvents === undefined ? {} : {maxEvents: retention.maxEvents}),
+			})
+			.catch(() => {});
+	};
+	const timer = setInterval(prune, interval);
+	timer.unref();
+	return timer;
+}
+
 /**
  * Creates the collector: the HTTP API, the live stream, the store, retention. It does not listen until
  * `listen()`.
@@ -154,21 +173,8 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 	stream.attach(app.server);
 
 	let address: CollectorAddress | undefined;
-	let retentionTimer: NodeJS.Timeout | undefined;
 	let closing: Promise<void> | undefined;
-	const retention = options.retention;
-	if (retention !== undefined && (retention.maxAgeMs !== undefined || retention.maxEvents !== undefined)) {
-		const prune = () => {
-			store
-				.prune({
-					...(retention.maxAgeMs === undefined ? {} : {before: Date.now() - retention.maxAgeMs}),
-					...(retention.maxEvents === undefined ? {} : {maxEvents: retention.maxEvents}),
-				})
-				.catch(() => {});
-		};
-		retentionTimer = setInterval(prune, positiveInteger('retention.intervalMs', retention.intervalMs, 60_000));
-		retentionTimer.unref();
-	}
+	const retentionTimer = options.retention === undefined ? undefined : startRetention(store, options.retention);
 
 	return {
 		store,
