@@ -7,7 +7,7 @@ declare module 'autocannon' {
 		duration?: number;
 		overallRate?: number;
 		headers?: Record<string, string>;
-		body?: string;
+		body?: string | Buffer;
 		requests?: Array<{setupRequest?: (request: Record<string, unknown>) => Record<string, unknown>}>;
 	}
 	interface AutocannonResult {
