@@ -26,6 +26,20 @@ export function parseApiKey(spec: string): ApiKey {
 	return source === undefined ? {key} : {key, source};
 }
 
+/**
+ * Checks an API key given as `KEY[:source]` text or as `{key, source}`.
+ *
+ * @throws {TypeError} as {@link parseApiKey} does.
+ */
+export function toApiKey(value: string | ApiKey): ApiKey {
+	if (typeof value === 'string') return parseApiKey(value);
+	if (value === null || typeof value !== 'object' || typeof value.key !== 'string' || value.key.length < 8) {
+		throw new TypeError(`Expected an API key to be \`KEY[:source]\` or {key, source} with a key of at least 8 characters, got ${value === null ? 'null' : typeof value}`);
+	}
+	if (value.source !== undefined && (typeof value.source !== 'string' || value.source === '')) throw new TypeError('Expected an API key\'s `source` to be a non-empty string');
+	return value;
+}
+
 /** Parses a keys file: one `KEY[:source]` per line; blank lines and `#` comments are ignored. */
 export function parseKeysFile(text: string): ApiKey[] {
 	return text

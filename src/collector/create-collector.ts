@@ -3,7 +3,7 @@
  */
 import {isIP} from 'node:net';
 import type {AddressInfo} from 'node:net';
-import {decodeSigningSecret, KeyRing, parseApiKey, type ApiKey} from './auth.js';
+import {decodeSigningSecret, KeyRing, toApiKey, type ApiKey} from './auth.js';
 import {CollectorConfigError} from './errors.js';
 import {createHttpServer, presentedKey} from './http-server.js';
 import {Ingestor} from './ingest.js';
@@ -95,8 +95,6 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 function startRetention(store: EventStore, retention: RetentionOptions): NodeJS.Timeout | undefined {
 	if (retention.maxAgeMs === undefined && retention.maxEvents === undefined) return undefined;
 	const interval = positiveInteger('retention.intervalMs', retention.intervalMs, 60_000);
-	positiveInteger('retention.maxAgeMs', retention.maxAgeMs, 1);
-	positiveInteger('retention.maxEvents', retention.maxEvents, 1);
 	const prune = () => {
 		store
 			.prune({
@@ -128,9 +126,17 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		maxEventBytes: positiveInteger('limits.maxEventBytes', options.limits?.maxEventBytes, defaultEventLimits.maxEventBytes),
 		maxDepth: positiveInteger('limits.maxDepth', options.limits?.maxDepth, defaultEventLimits.maxDepth),
 	};
-	const keys = (options.apiKeys ?? []).map(key => (typeof key === 'string' ? parseApiKey(key) : key));
+	const keys = (options.apiKeys ?? []).map(toApiKey);
 	const keyRing = new KeyRing(keys);
 	const signingSecrets = (options.signingSecrets ?? []).map(decodeSigningSecret);
+	const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
+	if (options.retention !== undefined) {
+		positiveInteger('retention.intervalMs', options.retention.intervalMs, 1);
+		positiveInteger('retention.maxAgeMs', options.retention.maxAgeMs, 1);
+		positiveInteger('retention.maxEvents', options.retention.maxEvents, 1);
+	}
+	const staticFiles = new StaticFiles(options.dashboardDir ?? defaultDashboardDir);
+	// Every option is checked above: nothing below throws, so a store opened here is never left open.
 	const store = options.store ?? (options.memory === true ? new MemoryStore() : new SqliteStore({path: options.db ?? 'events.db', ...(options.synchronous === undefined ? {} : {synchronous: options.synchronous})}));
 	const metrics = new CollectorMetrics();
 	store.onWrite = report => metrics.observeWrite(report.rows, report.durationMs);
@@ -144,7 +150,6 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		onSlowClient: () => metrics.slowClientsClosed++,
 		onSent: count => (metrics.streamed += count),
 	});
-	const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
 	const ingestor = new Ingestor({store, limiter, metrics, limits, onStored: records => stream.publish(records)});
 	const health = () => {
 		const storage = store.health();
@@ -161,7 +166,7 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		keyRing,
 		signingSecrets,
 		signatureToleranceSeconds: options.signatureToleranceSeconds ?? 300,
-		staticFiles: new StaticFiles(options.dashboardDir ?? defaultDashboardDir),
+		staticFiles,
 		bodyLimit,
 		maxBatchEvents,
 		health,

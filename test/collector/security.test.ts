@@ -52,8 +52,16 @@ describe('API keys', () => {
 		await collector.close();
 	});
 
-	it('refuses keys shorter than 8 characters with a TypeError', () => {
+	it('refuses keys shorter than 8 characters with a TypeError, as text or as objects', () => {
 		expect(() => createCollector({memory: true, apiKeys: ['short']})).toThrow(TypeError);
+		expect(() => createCollector({memory: true, apiKeys: [{key: 'short'}]})).toThrow(TypeError);
+		expect(() => createCollector({memory: true, apiKeys: [{key: 'long-enough-key', source: ''}]})).toThrow(TypeError);
+	});
+
+	it('takes {key, source} objects like KEY:source text', async () => {
+		api = await startCollector({memory: true, apiKeys: [{key: 'object-key-01', source: 'orders'}]});
+		expect((await api.post('/events', event({source_system: 'billing'}), {'x-api-key': 'object-key-01'})).status).toBe(403);
+		expect((await api.post('/events', event(), {'x-api-key': 'object-key-01'})).status).toBe(201);
 	});
 });
 
