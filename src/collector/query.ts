@@ -77,9 +77,14 @@ function severityParameter(parameters: RawParameters, name: string): Severity | 
  * @throws {CollectorQueryError} naming `parameter` when it is neither.
  */
 export function parseTime(value: string, parameter: string): number {
-	const time = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(/T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(value) ? `${value}Z` : value);
+	const time = /^\d{1,15}$/.test(value) ? Number(value) : parseIsoTime(value);
 	if (!Number.isFinite(time)) throw new CollectorQueryError(parameter, `expected an ISO 8601 time or milliseconds since the epoch, got \`${value}\``);
 	return time;
+}
+
+/** An ISO 8601 time in ms since the epoch (UTC when it names no zone), or NaN. */
+export function parseIsoTime(text: string): number {
+	return Date.parse(/T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(text) ? `${text}Z` : text);
 }
 
 function integerParameter(parameters: RawParameters, name: string, min: number, max: number): number | undefined {

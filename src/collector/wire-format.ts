@@ -8,7 +8,7 @@
  */
 import {randomUUID} from 'node:crypto';
 import type {BusEvent} from '../types.js';
-import {isSeverity} from './query.js';
+import {isSeverity, parseIsoTime} from './query.js';
 import {severities, type CollectedEvent, type EventRecord} from './types.js';
 
 /** Limits on one event, checked on every ingest path. */
@@ -105,7 +105,7 @@ function parseTime(value: unknown, fallback: number): number | undefined {
 	if (value === undefined || value === null) return fallback;
 	if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
 	if (typeof value !== 'string') return undefined;
-	const time = Date.parse(/T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(value) ? `${value}Z` : value);
+	const time = parseIsoTime(value);
 	return Number.isFinite(time) && time >= 0 ? time : undefined;
 }
 
