@@ -131,6 +131,8 @@ const publicPaths = (url: string): boolean => url === '/' || url === '/health' |
 export function createHttpServer(context: HttpServerContext): FastifyInstance {
 	const app = Fastify({
 		bodyLimit: context.bodyLimit,
+		// A client has a minute to send a whole request (slow-loris protection; fastify's default is no limit).
+		requestTimeout: 60_000,
 		logger: false,
 		onProtoPoisoning: 'error',
 		onConstructorPoisoning: 'error',
