@@ -20,7 +20,7 @@ import type {EventRecord} from '../../src/collector/types.js';
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 1 : 5;
 const roundSeconds = quick ? 1 : 4;
-const queryStoreSize = quick ? 50_000 : 1_000_000;
+const queryStoreSize = quick ? 20_000 : 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'topicbus-collector-bench-'));
 const serverScript = new URL('./server.ts', import.meta.url).pathname;
 
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
 		console.log('| server | p50 ms | p99 ms | non-2xx |');
 		console.log('| --- | ---: | ---: | ---: |');
 		for (const server of servers) {
-			const result = await load(server, {eventsPerRequest: 1, path: '/events', connections: 20, overallRate: 2000}, quick ? 2 : 10);
+			const result = await load(server, {eventsPerRequest: 1, path: '/events', connections: 20, overallRate: 2000}, quick ? 1 : 10);
 			console.log(`| ${server.name} | ${result.p50} | ${result.p99} | ${result.non2xx} |`);
 		}
 	} finally {
