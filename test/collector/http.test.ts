@@ -381,3 +381,47 @@ describe('collector HTTP API: the forwarder wire format', () => {
 		await api.close();
 	});
 });
+
+describe('collector HTTP API: analysis routes', () => {
+	let api: TestCollector;
+
+	beforeEach(async () => {
+		api = await startCollector({memory: true});
+		const recent = (offsetMs: number) => new Date(Date.now() - offsetMs).toISOString();
+		await api.post('/events/batch', [
+			event({severity: 'error', timestamp: recent(60_000), metadata: {source_component: 'db'}}),
+			event({severity: 'critical', timestamp: recent(120_000), source_system: 'billing'}),
+			event({timestamp: recent(180_000)}),
+		]);
+	});
+
+	afterEach(async () => {
+		await api.close();
+	});
+
+	it('GET /analysis/errors counts errors by source and component', async () => {
+		const response = await api.get('/analysis/errors?hours=2');
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({total_errors: 2, critical_errors: 1, errors_by_system: {orders: 1, billing: 1}, errors_by_component: {db: 1}});
+		expect(response.body.recent_errors).toHaveLength(2);
+	});
+
+	it('GET /analysis/patterns lists every hour with anomaly flags', async () => {
+		const response = await api.get('/analysis/patterns?days=1');
+		expect(response.status).toBe(200);
+		expect(response.body.hourly_distribution).toHaveLength(25);
+		expect(response.body.hourly_distribution.every((hour: {anomaly: unknown}) => typeof hour.anomaly === 'boolean')).toBe(true);
+		expect(response.body.hourly_distribution.reduce((sum: number, hour: {count: number}) => sum + hour.count, 0)).toBe(3);
+	});
+
+	it('GET /analysis/report combines the summary, errors and anomalies', async () => {
+		const response = await api.get('/analysis/report');
+		expect(response.body).toMatchObject({summary: {total_events: 3, total_errors: 2}, errors: {total_errors: 2}, anomalies: expect.any(Array)});
+	});
+
+	it.each(['hours=0', 'hours=abc', 'days=400', 'hours=1&hours=2'])('answers 400 for %s', async query => {
+		const response = await api.get(`/analysis/errors?${query}`);
+		expect(response.status).toBe(400);
+		expect(response.body.error).toBe('invalid_query');
+	});
+});
