@@ -19,7 +19,7 @@ export function renderLive(section, {params}) {
 	replace(section,
 		filterForm(filters),
 		h('div', {class: 'stream-bar'}, state, counts, pauseButton),
-		h('table', {class: 'events', id: 'live-table'}, eventTableHead(), tbody),
+		h('table', {class: 'events', id: 'live-table', 'data-max-rows': MAX_ROWS}, eventTableHead(), tbody),
 	);
 
 	let socket;

@@ -36,6 +36,7 @@ export async function startContractCollector(options: {dashboardDir: string; api
 	const events: StubEvent[] = [];
 	const clients = new Map<WebSocket, URLSearchParams>();
 	let ingested = 0;
+	let rejected = 0;
 
 	const isAuthorized = (request: IncomingMessage, url: URL): 200 | 401 | 403 => {
 		if (!options.apiKey) {
@@ -69,6 +70,12 @@ export async function startContractCollector(options: {dashboardDir: string; api
 		if (request.method === 'POST' && (url.pathname === '/events' || url.pathname === '/events/batch')) {
 			const body = JSON.parse(await readBody(request)) as unknown;
 			const items = Array.isArray(body) ? body : [body];
+			if (items.some(item => typeof item?.source_system !== 'string' || typeof item?.event_type !== 'string')) {
+				rejected += items.length;
+				send(response, 400, {error: 'source_system and event_type are required'});
+				return;
+			}
+
 			const stored = items.map(item => ingest(item as Record<string, unknown>));
 			send(response, 201, {collected: stored.length, failed: 0, event_ids: stored.map(event => event.event_id)});
 			return;
@@ -107,7 +114,7 @@ export async function startContractCollector(options: {dashboardDir: string; api
 			send(response, 200, {hourly_distribution: flagAnomalies(stats(inRange(url.searchParams)).by_hour)});
 		} else if (url.pathname === '/metrics') {
 			response.writeHead(200, {'content-type': 'text/plain; version=0.0.4'});
-			response.end(`# TYPE collector_events_ingested_total counter\ncollector_events_ingested_total ${ingested}\ncollector_events_duplicates_total 0\ncollector_events_rejected_total{reason="validation"} 2\ncollector_events_rejected_total{reason="too_large"} 1\ncollector_rate_limited_total 3\ncollector_ws_clients ${clients.size}\n`);
+			response.end(`# TYPE collector_events_ingested_total counter\ncollector_events_ingested_total ${ingested}\ncollector_events_duplicates_total 0\ncollector_events_rejected_total{reason="validation"} ${rejected}\ncollector_rate_limited_total 0\ncollector_ws_clients ${clients.size}\n`);
 		} else {
 			send(response, 404, {error: 'not found'});
 		}

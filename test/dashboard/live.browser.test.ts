@@ -1,0 +1,120 @@
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {launchBrowser, skipBrowser, type Browser} from './support/browser.js';
+import {openPage, unique, type WatchedPage} from './support/page.js';
+import {startTarget, type Target} from './support/target.js';
+
+describe.skipIf(skipBrowser)('dashboard: Live', () => {
+	let target: Target;
+	let browser: Browser;
+	let view: WatchedPage | undefined;
+
+	beforeAll(async () => {
+		[target, browser] = await Promise.all([startTarget(), launchBrowser()]);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await target?.close();
+	});
+
+	afterEach(async () => {
+		expect(view?.errors ?? []).toEqual([]);
+		expect(view?.consoleErrors ?? []).toEqual([]);
+		await view?.close();
+		view = undefined;
+	});
+
+	async function openLive(hash = '#/live'): Promise<WatchedPage> {
+		view = await openPage(browser, target.url + hash);
+		await view.page.waitForSelector('.stream-state[data-state="live"]');
+		return view;
+	}
+
+	const row = (id: string) => `#live-table tr[data-event-id="${id}"]`;
+
+	test('a posted event appears in the list', async () => {
+		const {page, screenshot} = await openLive();
+		const source = unique('live');
+		const id = unique('event');
+		expect(await target.post([{id, source_system: source, event_type: 'order.created', data: {total: 42}}])).toBeLessThan(300);
+		await page.waitForSelector(row(id));
+		expect(await page.textContent(`${row(id)} .source`)).toBe(source);
+		expect(await page.textContent(`${row(id)} .payload`)).toContain('"total":42');
+		await screenshot('live');
+	});
+
+	test('newest events are listed first', async () => {
+		const {page} = await openLive();
+		const source = unique('order');
+		const ids = [unique('first'), unique('second'), unique('third')];
+		for (const id of ids) {
+			await target.post([{id, source_system: source, event_type: 'order.created'}]);
+		}
+
+		await page.waitForSelector(row(ids[2]!));
+		const listed = await page.$$eval(`#live-table tbody tr`, rows => rows.map(tr => tr.getAttribute('data-event-id')));
+		expect(listed.filter(id => ids.includes(id!))).toEqual([...ids].reverse());
+	});
+
+	test('the source filter narrows the list to that source', async () => {
+		const {page} = await openLive();
+		const wanted = unique('billing');
+		const other = unique('shipping');
+		await page.fill('#live-filters input[name="source_system"]', wanted);
+		await page.click('#live-filters button[type="submit"]');
+		await page.waitForFunction('location.hash.includes("source_system=")');
+		await page.waitForSelector('.stream-state[data-state="live"]');
+		const marker = unique('marker');
+		// The other source's event is sent first: the stream is ordered, so once the marker is drawn it would be too.
+		await target.post([{source_system: other, event_type: 'order.created'}]);
+		await target.post([{source_system: wanted, event_type: 'payment.started'}, {id: marker, source_system: wanted, event_type: 'payment.done'}]);
+		await page.waitForSelector(row(marker));
+		const sources = await page.$$eval('#live-table tbody tr .source', cells => cells.map(cell => cell.textContent));
+		expect(sources).toEqual([wanted, wanted]);
+	});
+
+	test('a topic pattern and a minimum severity filter the stream', async () => {
+		const source = unique('pattern');
+		const {page} = await openLive(`#/live?event_type=order.**&min_severity=warning&source_system=${source}`);
+		expect(await page.inputValue('#live-filters input[name="event_type"]')).toBe('order.**');
+		const marker = unique('marker');
+		await target.post([
+			{source_system: source, event_type: 'order.created', severity: 'info'},
+			{source_system: source, event_type: 'payment.failed', severity: 'error'},
+			{source_system: source, event_type: 'order.item.failed', severity: 'error'},
+			{id: marker, source_system: source, event_type: 'order', severity: 'warning'},
+		]);
+		await page.waitForSelector(row(marker));
+		const types = await page.$$eval('#live-table tbody tr .type', cells => cells.map(cell => cell.textContent));
+		expect(types).toEqual(['order', 'order.item.failed']);
+	});
+
+	test('pause holds new events back and resume shows them', async () => {
+		const {page} = await openLive();
+		const source = unique('paused');
+		await page.click('button.pause');
+		const id = unique('held');
+		await target.post([{id, source_system: source, event_type: 'order.created'}]);
+		await page.waitForSelector('.stream-counts >> text=1 waiting');
+		expect(await page.$(row(id))).toBeNull();
+		await page.click('button.pause');
+		await page.waitForSelector(row(id));
+	});
+
+	test('the list keeps at most its window of rows', async () => {
+		const {page} = await openLive();
+		const window = Number(await page.getAttribute('#live-table', 'data-max-rows'));
+		expect(window).toBeGreaterThan(0);
+		const source = unique('flood');
+		const count = window + 150;
+		const events = Array.from({length: count}, (_, n) => ({source_system: source, event_type: 'order.created', data: {n}}));
+		for (let start = 0; start < count; start += 200) {
+			expect(await target.post(events.slice(start, start + 200))).toBeLessThan(300);
+		}
+
+		// The newest event on top means every event has been drawn.
+		await page.waitForFunction(`document.querySelector('#live-table tbody tr:first-child .payload')?.textContent === '{"n":${count - 1}}'`);
+		expect(await page.$$eval('#live-table tbody tr', rows => rows.length)).toBe(window);
+		expect(await page.textContent('#live-table tbody tr:last-child .payload')).toBe(`{"n":${count - window}}`);
+	});
+});
