@@ -74,9 +74,9 @@ async function describeFailure(response) {
 	} catch {}
 
 	const reason = response.status === 401
-		? 'the collector needs an API key'
+		? 'the collector needs a valid API key (401)'
 		: response.status === 403
-			? 'the collector refused this API key'
+			? 'the collector refused this API key (403)'
 			: `HTTP ${response.status}`;
 	return detail ? `${reason}: ${String(detail).slice(0, 300)}` : reason;
 }

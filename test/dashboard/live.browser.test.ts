@@ -1,6 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {launchBrowser, skipBrowser, type Browser} from './support/browser.js';
-import {openPage, unique, type WatchedPage} from './support/page.js';
+import {expectCleanAndClose, openPage, unique, type WatchedPage} from './support/page.js';
 import {startTarget, type Target} from './support/target.js';
 
 describe.skipIf(skipBrowser)('dashboard: Live', () => {
@@ -18,10 +18,11 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 	});
 
 	afterEach(async () => {
-		expect(view?.errors ?? []).toEqual([]);
-		expect(view?.consoleErrors ?? []).toEqual([]);
-		await view?.close();
+		const open = view;
 		view = undefined;
+		if (open) {
+			await expectCleanAndClose(open);
+		}
 	});
 
 	async function openLive(hash = '#/live'): Promise<WatchedPage> {

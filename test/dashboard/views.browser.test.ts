@@ -1,6 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {launchBrowser, skipBrowser, type Browser} from './support/browser.js';
-import {openPage, unique, type WatchedPage} from './support/page.js';
+import {expectCleanAndClose, openPage, unique, type WatchedPage} from './support/page.js';
 import {startTarget, type IngestEvent, type Target} from './support/target.js';
 
 const HOUR_MS = 3_600_000;
@@ -22,9 +22,7 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 
 	afterEach(async () => {
 		for (const view of views.splice(0)) {
-			expect(view.errors).toEqual([]);
-			expect(view.consoleErrors).toEqual([]);
-			await view.close();
+			await expectCleanAndClose(view);
 		}
 
 		await Promise.all(targets.splice(0).map(async other => other.close()));

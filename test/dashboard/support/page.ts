@@ -3,6 +3,7 @@
 import {mkdir} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
 import type {Page} from 'playwright-core';
+import {expect} from 'vitest';
 import type {Browser} from './browser.js';
 
 export const screenshotDir = fileURLToPath(new URL('../../../test-output/dashboard/', import.meta.url));
@@ -15,6 +16,8 @@ export type WatchedPage = {
 	dialogs: string[];
 	/** Console messages of type error, except failed loads the test caused on purpose (401/403/404). */
 	consoleErrors: string[];
+	/** Content-Security-Policy violations the page reported (an inline script or style would be one). */
+	cspViolations(): Promise<string[]>;
 	screenshot(name: string): Promise<void>;
 	close(): Promise<void>;
 };
@@ -34,12 +37,17 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
 			consoleErrors.push(message.text());
 		}
 	});
+	await page.addInitScript(`
+		window.__cspViolations = [];
+		document.addEventListener('securitypolicyviolation', event => window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
+	`);
 	await page.goto(url);
 	return {
 		page,
 		errors,
 		dialogs,
 		consoleErrors,
+		cspViolations: async () => page.evaluate('window.__cspViolations') as Promise<string[]>,
 		async screenshot(name) {
 			await mkdir(screenshotDir, {recursive: true});
 			await page.screenshot({path: `${screenshotDir}${name}.png`, fullPage: true});
@@ -54,4 +62,16 @@ let counter = 0;
 export function unique(prefix: string): string {
 	counter++;
 	return `${prefix}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Asserts the page threw nothing, logged no error, opened no dialog and broke no CSP rule; then closes it. */
+export async function expectCleanAndClose(view: WatchedPage): Promise<void> {
+	try {
+		expect(view.errors).toEqual([]);
+		expect(view.consoleErrors).toEqual([]);
+		expect(view.dialogs).toEqual([]);
+		expect(await view.cspViolations()).toEqual([]);
+	} finally {
+		await view.close();
+	}
 }
