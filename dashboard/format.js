@@ -70,23 +70,28 @@ export function severityBadge(severity) {
 	return h('span', {class: `sev sev-${severityClass(severity)}`}, severity ?? '?');
 }
 
-/** A table row for an event in the Live and Search lists. */
-export function eventRow(event) {
-	const id = String(event.event_id ?? '');
-	return h('tr', {class: isFailure(event) ? 'event failed' : 'event', 'data-event-id': id},
-		h('td', {class: 'time'}, formatTime(event.timestamp)),
-		h('td', null, severityBadge(event.severity)),
-		h('td', {class: 'source'}, event.source_system ?? ''),
-		h('td', {class: 'type'}, link(['event', id], event.event_type ?? '(no type)')),
-		h('td', {class: 'correlation'}, event.correlation_id ? link(['trace', event.correlation_id], shortId(event.correlation_id), {title: event.correlation_id}) : ''),
-		h('td', {class: 'payload'}, summarize(event.data)),
-	);
+/**
+ * An event list for Live and Search: a header and `.rows`, laid out as a grid of divs rather than a table, so
+ * each row is laid out on its own and rows off screen are skipped by the browser (content-visibility).
+ */
+export function eventList(id, rows, attrs) {
+	return h('div', {class: 'event-list', id, role: 'table', ...attrs},
+		h('div', {class: 'event-row head', role: 'row'},
+			['time (UTC)', 'severity', 'source', 'type', 'correlation', 'payload'].map(label => h('span', {role: 'columnheader'}, label))),
+		rows);
 }
 
-export function eventTableHead() {
-	return h('thead', null, h('tr', null,
-		h('th', null, 'time (UTC)'), h('th', null, 'severity'), h('th', null, 'source'), h('th', null, 'type'),
-		h('th', null, 'correlation'), h('th', null, 'payload')));
+/** One event as a row of an `eventList`. */
+export function eventRow(event) {
+	const id = String(event.event_id ?? '');
+	return h('div', {class: isFailure(event) ? 'event-row failed' : 'event-row', role: 'row', 'data-event-id': id},
+		h('span', {class: 'time', role: 'cell'}, formatTime(event.timestamp)),
+		h('span', {class: 'severity', role: 'cell'}, severityBadge(event.severity)),
+		h('span', {class: 'source', role: 'cell'}, event.source_system ?? ''),
+		h('span', {class: 'type', role: 'cell'}, link(['event', id], event.event_type ?? '(no type)')),
+		h('span', {class: 'correlation', role: 'cell'}, event.correlation_id ? link(['trace', event.correlation_id], shortId(event.correlation_id), {title: event.correlation_id}) : ''),
+		h('span', {class: 'payload', role: 'cell'}, summarize(event.data)),
+	);
 }
 
 function shortId(id) {

@@ -2,7 +2,7 @@
 
 import {ApiError, getJson, streamUrl} from '../api.js';
 import {h, hashOf, replace} from '../dom.js';
-import {eventRow, eventTableHead, formatCount, SEVERITIES} from '../format.js';
+import {eventList, eventRow, formatCount, SEVERITIES} from '../format.js';
 
 /** Rows kept in the page; older rows leave as new ones arrive (Search holds everything). */
 export const MAX_ROWS = 500;
@@ -11,7 +11,7 @@ const MAX_RETRY_MS = 10_000;
 
 export function renderLive(section, {params}) {
 	const filters = Object.fromEntries(FILTERS.map(key => [key, params[key] ?? '']));
-	const tbody = h('tbody');
+	const rows = h('div', {class: 'rows', role: 'rowgroup'});
 	const state = h('span', {class: 'stream-state', 'data-state': 'connecting'}, 'connecting…');
 	const counts = h('span', {class: 'stream-counts'});
 	const pauseButton = h('button', {type: 'button', class: 'pause', onclick: togglePause}, 'Pause');
@@ -19,7 +19,7 @@ export function renderLive(section, {params}) {
 	replace(section,
 		filterForm(filters),
 		h('div', {class: 'stream-bar'}, state, counts, pauseButton),
-		h('table', {class: 'events', id: 'live-table', 'data-max-rows': MAX_ROWS}, eventTableHead(), tbody),
+		eventList('live-list', rows, {'data-max-rows': MAX_ROWS}),
 	);
 
 	let socket;
@@ -40,7 +40,7 @@ export function renderLive(section, {params}) {
 	}
 
 	function showCounts() {
-		const parts = [`${formatCount(received)} received`, `${formatCount(rate)}/s`, `${formatCount(tbody.rows.length)} shown (window ${MAX_ROWS})`];
+		const parts = [`${formatCount(received)} received`, `${formatCount(rate)}/s`, `${formatCount(rows.childElementCount)} shown (window ${MAX_ROWS})`];
 		if (paused && pending.length > 0) {
 			parts.push(`${formatCount(pending.length)} waiting`);
 		}
@@ -83,12 +83,17 @@ export function renderLive(section, {params}) {
 			fragment.append(eventRow(pending[index]));
 		}
 
-		pending = [];
-		tbody.prepend(fragment);
-		let extra = tbody.rows.length - MAX_ROWS;
-		while (extra-- > 0) {
-			tbody.lastElementChild.remove();
+		if (pending.length >= MAX_ROWS) {
+			rows.replaceChildren(fragment);
+		} else {
+			rows.prepend(fragment);
+			let extra = rows.childElementCount - MAX_ROWS;
+			while (extra-- > 0) {
+				rows.lastElementChild.remove();
+			}
 		}
+
+		pending = [];
 
 		showCounts();
 	}

@@ -2,7 +2,7 @@
 
 import {getJson} from '../api.js';
 import {h, hashOf, replace} from '../dom.js';
-import {eventRow, eventTableHead, formatCount, SEVERITIES} from '../format.js';
+import {eventList, eventRow, formatCount, SEVERITIES} from '../format.js';
 
 const FIELDS = ['source_system', 'event_type', 'severity', 'min_severity', 'start_time', 'end_time', 'correlation_id', 'tags', 'q', 'limit', 'sort'];
 
@@ -45,7 +45,7 @@ async function load(results, request, signal) {
 	);
 	replace(results, nav, events.length === 0
 		? h('p', {class: 'empty'}, 'No events match.')
-		: h('table', {class: 'events', id: 'search-table'}, eventTableHead(), h('tbody', null, events.map(event => eventRow(event)))),
+		: eventList('search-list', h('div', {class: 'rows', role: 'rowgroup'}, events.map(event => eventRow(event)))),
 	events.length > 20 ? nav.cloneNode(true) : null);
 }
 

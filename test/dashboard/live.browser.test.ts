@@ -31,7 +31,7 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		return view;
 	}
 
-	const row = (id: string) => `#live-table tr[data-event-id="${id}"]`;
+	const row = (id: string) => `#live-list .event-row[data-event-id="${id}"]`;
 
 	test('a posted event appears in the list', async () => {
 		const {page, screenshot} = await openLive();
@@ -53,7 +53,7 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		}
 
 		await page.waitForSelector(row(ids[2]!));
-		const listed = await page.$$eval(`#live-table tbody tr`, rows => rows.map(tr => tr.getAttribute('data-event-id')));
+		const listed = await page.$$eval(`#live-list .rows > .event-row`, rows => rows.map(tr => tr.getAttribute('data-event-id')));
 		expect(listed.filter(id => ids.includes(id!))).toEqual([...ids].reverse());
 	});
 
@@ -63,14 +63,14 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		const other = unique('shipping');
 		await page.fill('#live-filters input[name="source_system"]', wanted);
 		await page.click('#live-filters button[type="submit"]');
-		await page.waitForFunction('location.hash.includes("source_system=")');
+		await page.waitForURL(/#\/live\?.*source_system=/);
 		await page.waitForSelector('.stream-state[data-state="live"]');
 		const marker = unique('marker');
 		// The other source's event is sent first: the stream is ordered, so once the marker is drawn it would be too.
 		await target.post([{source_system: other, event_type: 'order.created'}]);
 		await target.post([{source_system: wanted, event_type: 'payment.started'}, {id: marker, source_system: wanted, event_type: 'payment.done'}]);
 		await page.waitForSelector(row(marker));
-		const sources = await page.$$eval('#live-table tbody tr .source', cells => cells.map(cell => cell.textContent));
+		const sources = await page.$$eval('#live-list .rows > .event-row .source', cells => cells.map(cell => cell.textContent));
 		expect(sources).toEqual([wanted, wanted]);
 	});
 
@@ -86,7 +86,7 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 			{id: marker, source_system: source, event_type: 'order', severity: 'warning'},
 		]);
 		await page.waitForSelector(row(marker));
-		const types = await page.$$eval('#live-table tbody tr .type', cells => cells.map(cell => cell.textContent));
+		const types = await page.$$eval('#live-list .rows > .event-row .type', cells => cells.map(cell => cell.textContent));
 		expect(types).toEqual(['order', 'order.item.failed']);
 	});
 
@@ -104,7 +104,7 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 
 	test('the list keeps at most its window of rows', async () => {
 		const {page} = await openLive();
-		const window = Number(await page.getAttribute('#live-table', 'data-max-rows'));
+		const window = Number(await page.getAttribute('#live-list', 'data-max-rows'));
 		expect(window).toBeGreaterThan(0);
 		const source = unique('flood');
 		const count = window + 150;
@@ -114,8 +114,8 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		}
 
 		// The newest event on top means every event has been drawn.
-		await page.waitForFunction(`document.querySelector('#live-table tbody tr:first-child .payload')?.textContent === '{"n":${count - 1}}'`);
-		expect(await page.$$eval('#live-table tbody tr', rows => rows.length)).toBe(window);
-		expect(await page.textContent('#live-table tbody tr:last-child .payload')).toBe(`{"n":${count - window}}`);
+		await page.locator('#live-list .rows > .event-row:first-child .payload', {hasText: new RegExp(`^\\{"n":${count - 1}\\}$`)}).waitFor();
+		expect(await page.$$eval('#live-list .rows > .event-row', rows => rows.length)).toBe(window);
+		expect(await page.textContent('#live-list .rows > .event-row:last-child .payload')).toBe(`{"n":${count - window}}`);
 	});
 });

@@ -59,12 +59,12 @@ describe.skipIf(skipBrowser)('dashboard: untrusted event data', () => {
 			data: hostile,
 		}])).toBeLessThan(300);
 
-		await page.waitForSelector(`#live-table tr[data-event-id="${id}"]`);
-		expect(await page.textContent(`#live-table tr[data-event-id="${id}"] .payload`)).toContain(hostile.script.slice(0, 20));
+		await page.waitForSelector(`#live-list .event-row[data-event-id="${id}"]`);
+		expect(await page.textContent(`#live-list .event-row[data-event-id="${id}"] .payload`)).toContain(hostile.script.slice(0, 20));
 		await expectNothingRan(page);
 
 		await page.goto(`${target.url}#/search?correlation_id=${encodeURIComponent(correlation)}`);
-		await page.waitForSelector(`#search-table tr[data-event-id="${id}"]`);
+		await page.waitForSelector(`#search-list .event-row[data-event-id="${id}"]`);
 		await expectNothingRan(page);
 
 		await page.goto(`${target.url}#/event/${encodeURIComponent(id)}`);
@@ -135,14 +135,14 @@ describe.skipIf(skipBrowser)('dashboard: API key', () => {
 		await page.waitForSelector('#key-form:not([hidden])');
 		await page.fill('#key-input', 'not-the-key');
 		await page.click('#key-form button[type="submit"]');
-		await page.waitForFunction('document.querySelector("#key-message")?.textContent.includes("(40")');
+		await page.locator('#key-message', {hasText: /did not accept|refused this/}).waitFor();
 		await page.waitForSelector('#key-form:not([hidden])');
 		expect(await page.textContent('#key-message')).toMatch(/did not accept this API key \(401\)|refused this API key \(403\)/);
 		await view.screenshot('api-key-refused');
 
 		await page.fill('#key-input', key);
 		await page.click('#key-form button[type="submit"]');
-		await page.waitForSelector('#search-table');
+		await page.waitForSelector('#search-list');
 		expect(await page.isHidden('#key-form')).toBe(true);
 		expect(await page.evaluate('sessionStorage.getItem("topicbus.collector.apiKey")')).toBe(key);
 
@@ -151,7 +151,7 @@ describe.skipIf(skipBrowser)('dashboard: API key', () => {
 		await page.waitForSelector('.stream-state[data-state="live"]');
 		const id = unique('after-key');
 		await target.post([{id, source_system: source, event_type: 'order.paid'}]);
-		await page.waitForSelector(`#live-table tr[data-event-id="${id}"]`);
+		await page.waitForSelector(`#live-list .event-row[data-event-id="${id}"]`);
 		expect(await page.isHidden('#key-form')).toBe(true);
 	});
 

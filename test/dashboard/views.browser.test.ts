@@ -45,7 +45,7 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 		return fresh;
 	}
 
-	const typesIn = (view: WatchedPage) => view.page.$$eval('#search-table tbody tr .type', cells => cells.map(cell => cell.textContent));
+	const typesIn = (view: WatchedPage) => view.page.$$eval('#search-list .rows > .event-row .type', cells => cells.map(cell => cell.textContent));
 
 	describe('Search', () => {
 		test('the form puts the query in the address and lists only the matching events', async () => {
@@ -60,7 +60,7 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			await view.page.fill('#search-form input[name="source_system"]', source);
 			await view.page.fill('#search-form input[name="event_type"]', 'order.*');
 			await view.page.click('#search-form button[type="submit"]');
-			await view.page.waitForSelector('#search-table');
+			await view.page.waitForSelector('#search-list');
 			const hash = new URLSearchParams((await view.page.evaluate('location.hash') as string).split('?')[1]);
 			expect(hash.get('source_system')).toBe(source);
 			expect(hash.get('event_type')).toBe('order.*');
@@ -72,7 +72,7 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			const source = unique('shared');
 			await post([{source_system: source, event_type: 'order.created', severity: 'warning'}, {source_system: source, event_type: 'order.paid', severity: 'info'}]);
 			const view = await open(`#/search?source_system=${source}&min_severity=warning`);
-			await view.page.waitForSelector('#search-table');
+			await view.page.waitForSelector('#search-list');
 			expect(await typesIn(view)).toEqual(['order.created']);
 			expect(await view.page.inputValue('#search-form input[name="source_system"]')).toBe(source);
 			expect(await view.page.inputValue('#search-form select[name="min_severity"]')).toBe('warning');
@@ -83,16 +83,16 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			const base = Date.now() - 60_000;
 			await post(['step.one', 'step.two', 'step.three'].map((type, n) => ({source_system: source, event_type: type, timestamp: new Date(base + n * 1000).toISOString()})));
 			const view = await open(`#/search?source_system=${source}&limit=2&sort=asc`);
-			await view.page.waitForSelector('#search-table');
+			await view.page.waitForSelector('#search-list');
 			expect(await typesIn(view)).toEqual(['step.one', 'step.two']);
 			await view.page.click('.pager a.next-page');
-			await view.page.waitForFunction('location.hash.includes("cursor=")');
+			await view.page.waitForURL(/cursor=/);
 			await view.page.waitForSelector('.pager a.first-page');
 			expect(await typesIn(view)).toEqual(['step.three']);
 			expect(await view.page.$('.pager a.next-page')).toBeNull();
 			const secondPage = await view.page.evaluate('location.hash') as string;
 			const again = await open(secondPage);
-			await again.page.waitForSelector('#search-table');
+			await again.page.waitForSelector('#search-list');
 			expect(await typesIn(again)).toEqual(['step.three']);
 		});
 	});
