@@ -67,8 +67,9 @@ export function renderOverview(section, {params}) {
 		const range = {start_time: new Date(end.getTime() - hours * 3_600_000).toISOString(), end_time: end.toISOString()};
 		const [statsResult, patterns, errors] = await Promise.allSettled([
 			getJson('events/stats', range, signal),
-			getJson('analysis/patterns', range, signal),
-			getJson('analysis/errors', range, signal),
+			// The analysis routes take a window in whole hours ending now.
+			getJson('analysis/patterns', {...range, hours}, signal),
+			getJson('analysis/errors', {...range, hours}, signal),
 		]);
 		if (signal.aborted) {
 			return;
@@ -112,7 +113,7 @@ function card(name, label, value, detail) {
 }
 
 function countTable(title, rows) {
-	const link = title.includes('source')
+	const link = /source|system/.test(title)
 		? name => h('a', {href: hashOf(['search'], {source_system: name, min_severity: 'error'})}, name)
 		: name => name;
 	return h('table', {class: 'counts', 'data-table': title},

@@ -49,7 +49,7 @@ describe.skipIf(skipBrowser)('dashboard: Live under load', () => {
 		await page.locator('.stream-counts', {hasText: new RegExp(`^${EVENTS.toLocaleString('en-US')} received`)}).waitFor();
 		await nextFrames(page);
 		const figures = await readProbes(page, '#live-list .rows > .event-row');
-		console.info(`dashboard Live, ${EVENTS} streamed events (${target.kind}, chromium headless): ${JSON.stringify(figures)}`);
+		console.info(`dashboard Live, ${EVENTS} streamed events (in-memory collector, chromium headless): ${JSON.stringify(figures)}`);
 
 		expect(figures.rows).toBe(window);
 		expect(clicks).toBeGreaterThanOrEqual(4);

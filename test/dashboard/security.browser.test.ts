@@ -51,8 +51,8 @@ describe.skipIf(skipBrowser)('dashboard: untrusted event data', () => {
 		await page.waitForSelector('.stream-state[data-state="live"]');
 		expect(await target.post([{
 			id,
-			source_system: unique('hostile'),
-			event_type: 'order.created',
+			source_system: `${unique('hostile')}${hostile.svg}`,
+			event_type: `order.created${hostile.img}`,
 			correlation_id: correlation,
 			tags: [hostile.img, hostile.script],
 			metadata: {note: hostile.svg},

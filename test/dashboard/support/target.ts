@@ -1,12 +1,9 @@
-// The collector the browser tests open: the real one when `src/collector` exports `createCollector`, else the
-// contract stand-in (with a console line saying so).
+// The collector the browser tests open: the real one (in memory), serving this package's dashboard folder.
 
-import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {startContractCollector} from './contract-collector.js';
+import {createCollector} from '../../../src/collector/index.js';
 
 export const dashboardDir = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
-const collectorEntry = new URL('../../../src/collector/index.ts', import.meta.url);
 
 export type IngestEvent = {
 	id?: string;
@@ -24,27 +21,21 @@ export type IngestEvent = {
 export type Target = {
 	/** The dashboard's address, ending in `/`. */
 	url: string;
-	kind: 'collector' | 'contract stand-in';
 	/** POST /events/batch; resolves with the HTTP status. */
 	post(events: IngestEvent[], init?: {apiKey?: string}): Promise<number>;
 	close(): Promise<void>;
 };
 
-let announced = false;
-
+/** A collector on 127.0.0.1 (a free port) with an in-memory store, and `apiKey` required when given. */
 export async function startTarget(options: {apiKey?: string} = {}): Promise<Target> {
-	const {url, close, kind} = await startServer(options);
-	if (!announced) {
-		announced = true;
-		console.info(`dashboard browser tests run against the ${kind}`);
-	}
-
+	const collector = createCollector({memory: true, dashboardDir, ...(options.apiKey ? {apiKeys: [options.apiKey]} : {})});
+	const {url} = await collector.listen({host: '127.0.0.1', port: 0});
+	const base = url.replace(/\/?$/, '/');
 	return {
-		url,
-		kind,
+		url: base,
 		async post(events, init) {
 			const key = init?.apiKey ?? options.apiKey;
-			const response = await fetch(new URL('events/batch', url), {
+			const response = await fetch(new URL('events/batch', base), {
 				method: 'POST',
 				headers: {'content-type': 'application/json', ...(key ? {'x-api-key': key} : {})},
 				body: JSON.stringify(events),
@@ -52,30 +43,6 @@ export async function startTarget(options: {apiKey?: string} = {}): Promise<Targ
 			await response.arrayBuffer();
 			return response.status;
 		},
-		close,
+		close: () => collector.close(),
 	};
-}
-
-async function startServer(options: {apiKey?: string}): Promise<{url: string; close(): Promise<void>; kind: Target['kind']}> {
-	if (existsSync(collectorEntry)) {
-		const module = (await import(collectorEntry.href)) as Record<string, unknown>;
-		if (typeof module.createCollector === 'function') {
-			return startRealCollector(module.createCollector as CreateCollector, options);
-		}
-	}
-
-	const stub = await startContractCollector({dashboardDir, ...options});
-	return {...stub, kind: 'contract stand-in'};
-}
-
-type CreateCollector = (options: Record<string, unknown>) => unknown;
-
-async function startRealCollector(createCollector: CreateCollector, options: {apiKey?: string}): Promise<{url: string; close(): Promise<void>; kind: Target['kind']}> {
-	const collector = createCollector({memory: true, host: '127.0.0.1', port: 0, dashboardDir, ...(options.apiKey ? {apiKeys: [options.apiKey]} : {})}) as {
-		listen(): Promise<string | {port: number}>;
-		close(): Promise<void>;
-	};
-	const address = await collector.listen();
-	const url = typeof address === 'string' ? address.replace(/\/?$/, '/') : `http://127.0.0.1:${address.port}/`;
-	return {url, close: () => collector.close(), kind: 'collector'};
 }
