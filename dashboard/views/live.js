@@ -137,7 +137,8 @@ export function renderLive(section, {params}) {
 			}
 
 			if (!opened) {
-				// A browser hides why an upgrade failed; one HTTP request tells a refused key from a server that is down.
+				// A browser hides why an upgrade failed; one query with the same filters tells a refused key or a bad
+				// filter from a collector that is down.
 				probe();
 				return;
 			}
@@ -149,7 +150,7 @@ export function renderLive(section, {params}) {
 
 	async function probe() {
 		try {
-			await getJson('events', {limit: 1});
+			await getJson('events', {...filters, limit: 1});
 			setState('retrying', 'cannot open the stream, retrying…');
 			scheduleRetry();
 		} catch (error) {
@@ -159,6 +160,11 @@ export function renderLive(section, {params}) {
 
 			if (error instanceof ApiError && error.refused) {
 				setState('refused', `refused: ${error.message}`);
+				return;
+			}
+
+			if (error instanceof ApiError && error.status === 400) {
+				setState('invalid', `the collector rejected these filters: ${error.message}`);
 				return;
 			}
 
@@ -211,6 +217,6 @@ function filterForm(filters) {
 	input('source_system', 'source', 'any source'),
 	input('event_type', 'topic pattern', 'order.** or *.failed'),
 	h('label', null, 'severity', severity),
-	input('q', 'text', 'words in the payload'),
+	input('q', 'text', 'text in type, payload, tags'),
 	h('button', {type: 'submit'}, 'Apply'));
 }

@@ -70,7 +70,7 @@ function searchForm(query) {
 	input('end_time', 'to', {placeholder: 'ISO 8601, UTC'}),
 	input('correlation_id', 'correlation id'),
 	input('tags', 'tags', {placeholder: 'a,b (all must match)'}),
-	input('q', 'text', {placeholder: 'words in the payload'}),
+	input('q', 'text', {placeholder: 'text in type, payload, tags'}),
 	input('limit', 'per page', {type: 'number', min: '1', max: '1000', placeholder: '100'}),
 	select('sort', 'order', [['', 'newest first'], ['asc', 'oldest first']]),
 	h('button', {type: 'submit'}, 'Search'));

@@ -90,6 +90,28 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		expect(types).toEqual(['order', 'order.item.failed']);
 	});
 
+	test('the text filter keeps the events that contain the text, ignoring case', async () => {
+		const source = unique('text');
+		const {page} = await openLive(`#/live?q=needle&source_system=${source}`);
+		const marker = unique('marker');
+		await target.post([
+			{source_system: source, event_type: 'doc.saved', data: {body: 'only a haystack'}},
+			{source_system: source, event_type: 'doc.found', data: {body: 'a needle in a haystack'}},
+			{id: marker, source_system: source, event_type: 'doc.found', data: {body: 'haystack, then a NEEDLE'}},
+		]);
+		await page.waitForSelector(row(marker));
+		expect(await page.$$eval('#live-list .rows > .event-row .payload', cells => cells.map(cell => cell.textContent))).toEqual([
+			'{"body":"haystack, then a NEEDLE"}',
+			'{"body":"a needle in a haystack"}',
+		]);
+	});
+
+	test('a filter the collector rejects is reported, not retried', async () => {
+		view = await openPage(browser, `${target.url}#/live?min_severity=loud`);
+		await view.page.waitForSelector('.stream-state[data-state="invalid"]');
+		expect(await view.page.textContent('.stream-state')).toMatch(/rejected these filters: .*400/);
+	});
+
 	test('pause holds new events back and resume shows them', async () => {
 		const {page} = await openLive();
 		const source = unique('paused');
