@@ -14,8 +14,9 @@ export type Responsiveness = {
 	/** Longest input-to-next-paint duration of the clicks and key presses during the run (Event Timing). */
 	longestInputMs: number;
 	inputs: number;
-	/** Table rows in the live list, and the page's JS heap (Chromium's performance.memory) in MiB. */
+	/** Rows in the list, elements in the document, and the page's JS heap (Chromium's performance.memory) in MiB. */
 	rows: number;
+	elements: number;
 	heapMiB: number;
 };
 
@@ -52,6 +53,7 @@ export async function readProbes(page: Page, rowsSelector: string): Promise<Resp
 			longestFrameGapMs: max(probes.gaps), frames: probes.gaps.length,
 			longestInputMs: max(probes.inputs), inputs: probes.inputs.length,
 			rows: document.querySelectorAll(${JSON.stringify(rowsSelector)}).length,
+			elements: document.getElementsByTagName('*').length,
 			heapMiB: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : NaN,
 		};
 	})()`);
