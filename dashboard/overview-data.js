@@ -37,16 +37,31 @@ function parseLabels(text) {
 	return labels;
 }
 
+/** Names of the metric families the text declares (`# TYPE name ...`), samples or not. */
+export function declaredMetrics(text) {
+	const names = new Set();
+	for (const match of String(text).matchAll(/^#\s*TYPE\s+(\S+)/gm)) {
+		names.add(match[1]);
+	}
+
+	return names;
+}
+
 /**
  * The figures the Overview shows, found by metric name so the page follows the collector's naming:
  * counters named like `*ingested*`, `*duplicate*`, `*rejected*` (by `reason`), `*rate_limited*`, and a gauge of
- * WebSocket clients. A figure the collector does not export is `undefined`.
+ * WebSocket clients. A family declared with no samples yet (a labelled counter before its first label) is 0;
+ * a figure the collector does not export at all is `undefined`.
  */
-export function ingestFigures(samples) {
+export function ingestFigures(samples, declared = new Set()) {
 	const counters = samples.filter(sample => !/_(bucket|sum|count|created)$/.test(sample.name));
 	const sum = predicate => {
 		const matching = counters.filter(sample => predicate(sample.name));
-		return matching.length === 0 ? undefined : matching.reduce((total, sample) => total + sample.value, 0);
+		if (matching.length === 0) {
+			return [...declared].some(name => predicate(name)) ? 0 : undefined;
+		}
+
+		return matching.reduce((total, sample) => total + sample.value, 0);
 	};
 
 	const rejectedBy = {};

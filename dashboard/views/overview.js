@@ -4,7 +4,7 @@ import {getJson, getText} from '../api.js';
 import {hourChart} from '../chart.js';
 import {h, hashOf, replace} from '../dom.js';
 import {formatCount} from '../format.js';
-import {anomalyMatcher, countTables, ingestFigures, parsePrometheus} from '../overview-data.js';
+import {anomalyMatcher, countTables, declaredMetrics, ingestFigures, parsePrometheus} from '../overview-data.js';
 
 const RANGES = [[6, '6 hours'], [24, '24 hours'], [72, '3 days'], [168, '7 days']];
 const METRICS_EVERY_MS = 5000;
@@ -37,7 +37,8 @@ export function renderOverview(section, {params}) {
 	async function loadMetrics() {
 		let figures;
 		try {
-			figures = ingestFigures(parsePrometheus(await getText('metrics', undefined, signal)));
+			const text = await getText('metrics', undefined, signal);
+			figures = ingestFigures(parsePrometheus(text), declaredMetrics(text));
 		} catch (error) {
 			if (!signal.aborted) {
 				replace(cards, card('metrics', 'unavailable', error.message));

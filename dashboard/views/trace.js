@@ -121,9 +121,11 @@ function treeList(roots, start, total) {
 
 function step(event, offset, sinceCause, total) {
 	const failed = isFailure(event);
-	const bar = h('span', {class: 'offset-bar'});
-	// CSSOM, not a style attribute: the page's CSP allows no inline styles.
-	bar.style.marginLeft = `${total > 0 ? (offset / total) * 100 : 0}%`;
+	// A waterfall: the bar spans from the cause to this event. CSSOM, not a style attribute: the CSP allows none.
+	const bar = h('span', {class: 'offset-bar', title: sinceCause === undefined ? 'start' : `${formatDuration(sinceCause)} after its cause`});
+	const from = offset - (sinceCause ?? 0);
+	bar.style.marginLeft = `${total > 0 ? (from / total) * 100 : 0}%`;
+	bar.style.width = `${total > 0 ? ((offset - from) / total) * 100 : 0}%`;
 	return h('li', {class: failed ? 'step failed' : 'step', 'data-event-id': String(event.event_id ?? '')},
 		h('div', {class: 'step-line'},
 			h('span', {class: 'step-offset', title: 'since the first event'}, formatDuration(offset)),

@@ -47,9 +47,10 @@ function sampleDay(now: number): IngestEvent[] {
 			const source = hour === 17 && n >= count - 260 ? 'billing' : pick(sources);
 			const roll = random();
 			const severity = hour === 17 && source === 'billing' ? (roll < 0.6 ? 'error' : 'warning') : roll < 0.05 ? 'error' : roll < 0.07 ? 'critical' : roll < 0.2 ? 'warning' : roll < 0.3 ? 'debug' : 'info';
+			const failed = severity === 'error' || severity === 'critical';
 			events.push({
 				source_system: source,
-				event_type: pick(types[source]!),
+				event_type: failed ? `${types[source]![0]!.split('.')[0]}.failed` : pick(types[source]!),
 				severity,
 				timestamp: new Date(time).toISOString(),
 				data: {order_id: `ord-${1000 + Math.floor(random() * 9000)}`, amount: Math.round(random() * 20_000) / 100},
@@ -100,7 +101,8 @@ try {
 		if (readme) await page.screenshot({path: `${imagesDir}${readme}`});
 	};
 
-	await shoot('#/overview', 'svg.hour-chart', 'overview', 'dashboard-overview.png');
+	// The ingest rate card needs two metric polls (5 s apart) before it shows a rate.
+	await shoot('#/overview', '[data-card="ingest-rate"] .card-value:not(:text("measuring"))', 'overview', 'dashboard-overview.png');
 	await shoot('#/trace/wf-order-4711', '.trace-tree', 'trace', 'dashboard-trace.png');
 	await shoot('#/search?source_system=billing&min_severity=error&limit=25', '#search-list', 'search');
 	await shoot('#/event/evt-4711-04', '.event-detail', 'event');

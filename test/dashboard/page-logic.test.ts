@@ -9,13 +9,14 @@ type TraceNode = {event: {event_id: string}; children: TraceNode[]};
 
 type OverviewData = {
 	parsePrometheus(text: string): Sample[];
-	ingestFigures(samples: Sample[]): {ingested?: number; duplicates?: number; rejected?: number; rejectedBy: Record<string, number>; rateLimited?: number; wsClients?: number};
+	declaredMetrics(text: string): Set<string>;
+	ingestFigures(samples: Sample[], declared?: Set<string>): {ingested?: number; duplicates?: number; rejected?: number; rejectedBy: Record<string, number>; rateLimited?: number; wsClients?: number};
 	anomalyMatcher(patterns: unknown): (bin: {hour: string}) => boolean;
 	countTables(answer: unknown): Array<{title: string; rows: Array<[string, number]>}>;
 };
 
 const load = async <T>(path: string): Promise<T> => (await import(new URL(`../../dashboard/${path}`, import.meta.url).href)) as T;
-const {parsePrometheus, ingestFigures, anomalyMatcher, countTables} = await load<OverviewData>('overview-data.js');
+const {parsePrometheus, declaredMetrics, ingestFigures, anomalyMatcher, countTables} = await load<OverviewData>('overview-data.js');
 const {fillHours} = await load<{fillHours(bins: unknown): Bin[]}>('chart.js');
 const {buildTree} = await load<{buildTree(events: unknown[]): TraceNode[]}>('views/trace.js');
 const {isFailure, formatDuration, summarize} = await load<{isFailure(event: unknown): boolean; formatDuration(ms: number): string; summarize(value: unknown, max?: number): string}>('format.js');
@@ -59,6 +60,11 @@ describe('ingestFigures()', () => {
 
 	test('a figure the collector does not export is undefined, not zero', () => {
 		expect(ingestFigures(parsePrometheus('topicbus_collector_events_ingested_total 1')).rateLimited).toBeUndefined();
+	});
+
+	test('a family declared with no samples yet is zero', () => {
+		const text = '# HELP topicbus_collector_rejected_total Refused, by reason.\n# TYPE topicbus_collector_rejected_total counter\nother_total 1\n';
+		expect(ingestFigures(parsePrometheus(text), declaredMetrics(text))).toMatchObject({rejected: 0, rejectedBy: {}, rateLimited: undefined});
 	});
 });
 
