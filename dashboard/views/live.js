@@ -12,7 +12,7 @@ const MAX_RETRY_MS = 10_000;
 export function renderLive(section, {params}) {
 	const filters = Object.fromEntries(FILTERS.map(key => [key, params[key] ?? '']));
 	const rows = h('div', {class: 'rows', role: 'rowgroup'});
-	const state = h('span', {class: 'stream-state', 'data-state': 'connecting'}, 'connecting…');
+	const state = h('span', {class: 'stream-state', 'data-state': 'connecting', role: 'status'}, 'connecting…');
 	const counts = h('span', {class: 'stream-counts'});
 	const pauseButton = h('button', {type: 'button', class: 'pause', onclick: togglePause}, 'Pause');
 
@@ -41,12 +41,15 @@ export function renderLive(section, {params}) {
 
 	function showCounts() {
 		const parts = [`${formatCount(received)} received`, `${formatCount(rate)}/s`, `${formatCount(rows.childElementCount)} shown (window ${MAX_ROWS})`];
-		if (paused && pending.length > 0) {
-			parts.push(`${formatCount(pending.length)} waiting`);
+		// The queue may hold up to twice the window between trims; only the newest window of it will be drawn.
+		const waiting = Math.min(pending.length, MAX_ROWS);
+		const passed = overflowed + pending.length - waiting;
+		if (paused && waiting > 0) {
+			parts.push(`${formatCount(waiting)} waiting`);
 		}
 
-		if (overflowed > 0) {
-			parts.push(`${formatCount(overflowed)} passed without being drawn`);
+		if (passed > 0) {
+			parts.push(`${formatCount(passed)} passed without being drawn`);
 		}
 
 		counts.textContent = parts.join(' · ');

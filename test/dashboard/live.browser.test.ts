@@ -124,6 +124,26 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		await page.waitForSelector(row(id));
 	});
 
+	test('while paused, the newest window of events waits and the rest are counted as passed', async () => {
+		const {page} = await openLive();
+		const window = Number(await page.getAttribute('#live-list', 'data-max-rows'));
+		const source = unique('held-many');
+		await page.click('button.pause');
+		const count = window + 120;
+		const events = Array.from({length: count}, (_, n) => ({source_system: source, event_type: 'order.created', data: {n}}));
+		for (let start = 0; start < count; start += 200) {
+			expect(await target.post(events.slice(start, start + 200))).toBeLessThan(300);
+		}
+
+		await page.locator('.stream-counts', {hasText: `${window} waiting · 120 passed without being drawn`}).waitFor();
+		expect(await page.$$eval('#live-list .rows > .event-row', rows => rows.length)).toBe(0);
+		await page.click('button.pause');
+		await page.locator('#live-list .rows > .event-row:first-child .payload', {hasText: `{"n":${count - 1}}`}).waitFor();
+		expect(await page.$$eval('#live-list .rows > .event-row', rows => rows.length)).toBe(window);
+		expect(await page.textContent('#live-list .rows > .event-row:last-child .payload')).toBe('{"n":120}');
+		expect(await page.textContent('.stream-counts')).toContain('120 passed without being drawn');
+	});
+
 	test('the list keeps at most its window of rows', async () => {
 		const {page} = await openLive();
 		const window = Number(await page.getAttribute('#live-list', 'data-max-rows'));

@@ -78,6 +78,12 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			expect(await view.page.inputValue('#search-form select[name="min_severity"]')).toBe('warning');
 		});
 
+		test('a search the collector rejects shows its reason', async () => {
+			const view = await open('#/search?min_severity=loud');
+			await view.page.waitForSelector('.results .error');
+			expect(await view.page.textContent('.results .error')).toMatch(/^Search failed: HTTP 400: .*min_severity/);
+		});
+
 		test('next page follows the cursor, and each page has its own address', async () => {
 			const source = unique('paged');
 			const base = Date.now() - 60_000;
@@ -152,6 +158,12 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			expect(await view.page.textContent('.trace-summary')).toContain('1 failed');
 			await view.screenshot('trace');
 		});
+	});
+
+	test('Trace: an unknown correlation id says so', async () => {
+		const view = await open(`#/trace/${unique('nothing')}`);
+		await view.page.waitForSelector('.trace-result .empty, .trace-result .error');
+		expect(await view.page.textContent('.trace-result')).toMatch(/No events (carry this|with) correlation id/);
 	});
 
 	describe('Overview', () => {
