@@ -229,6 +229,7 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 		schema: {body: {content: {'application/json': {schema: batchSchema(anyEventSchema)}, 'application/cloudevents-batch+json': {schema: batchSchema(cloudEventSchema)}}}},
 		preValidation: verifySignature,
 		handler: async (request, reply) => {
+			if (!Array.isArray(request.body)) return invalidReply(reply, [{index: 0, field: 'body', message: 'must be a JSON array of events'}], true);
 			const events = request.body as unknown[];
 			const result = await context.ingestor.ingest({events, batch: true, key: request.apiKey, webhookId: header(request, 'webhook-id')});
 			return ingestReply(reply, result, true);

@@ -191,9 +191,9 @@ export function decodeCursor(cursor: string): CursorPosition {
 // ASCII-only, like SQLite's lower(), so that both stores agree on what matches.
 const asciiLower = (text: string): string => text.replace(/[A-Z]+/g, letters => letters.toLowerCase());
 
-/** The text a `q` filter searches: type, data, tags and metadata, ASCII-lowercased. */
-export function searchableText(record: EventRecord): string {
-	return asciiLower(`${record.eventType} ${JSON.stringify(record.data)} ${JSON.stringify(record.tags)} ${JSON.stringify(record.metadata)}`);
+/** True when `needle` (ASCII-lowercased) is a substring of the type, or of the JSON of the data, tags or metadata. */
+export function containsText(record: EventRecord, needle: string): boolean {
+	return [record.eventType, JSON.stringify(record.data ?? null), JSON.stringify(record.tags), JSON.stringify(record.metadata)].some(field => asciiLower(field).includes(needle));
 }
 
 /** Compiles a filter into a predicate over records, with the same meaning as the stores' queries. */
@@ -211,7 +211,7 @@ export function compileFilter(filter: EventFilter): (record: EventRecord) => boo
 		(endTime === undefined || record.timestamp <= endTime) &&
 		(correlationId === undefined || record.correlationId === correlationId) &&
 		(tags === undefined || tags.every(tag => record.tags.includes(tag))) &&
-		(needle === undefined || searchableText(record).includes(needle));
+		(needle === undefined || containsText(record, needle));
 }
 
 /** The filter back as reference-style parameters, for the `query` echo of `GET /events`. */

@@ -118,7 +118,9 @@ function whereClause(filter: EventFilter): {sql: string; parameters: unknown[]} 
 	if (filter.correlationId !== undefined) add('correlation_id = ?', filter.correlationId);
 	for (const tag of filter.tags ?? []) add('EXISTS (SELECT 1 FROM json_each(events.tags) WHERE value = ?)', tag);
 	if (filter.text !== undefined) {
-		add(`instr(lower(event_type || ' ' || data || ' ' || tags || ' ' || metadata), ?) > 0`, filter.text.replace(/[A-Z]+/g, letters => letters.toLowerCase()));
+		// LIKE is ASCII-case-insensitive without building a lowered copy of every row; % _ and \ are escaped.
+		const pattern = `%${filter.text.replace(/[\\%_]/g, character => `\\${character}`)}%`;
+		add(`(event_type LIKE ? ESCAPE '\\' OR data LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR metadata LIKE ? ESCAPE '\\')`, pattern, pattern, pattern, pattern);
 	}
 	return {sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, parameters};
 }
@@ -228,8 +230,8 @@ export class SqliteStore implements EventStore {
 						record.correlationId,
 						record.causationId,
 						JSON.stringify(record.tags),
-						JSON.stringify(record.data ?? null),
-						JSON.stringify(record.metadata),
+						record.json?.data ?? JSON.stringify(record.data ?? null),
+						record.json?.metadata ?? JSON.stringify(record.metadata),
 						record.receivedAt,
 					);
 					stored += changes;
@@ -287,16 +289,17 @@ export class SqliteStore implements EventStore {
 		this.#assertOpen();
 		const {sql: where, parameters} = whereClause(filter);
 		const accumulator = new StatsAccumulator();
+		// One scan for every grouping; json_extract only runs on rows that have metadata at all.
 		const groups = this.#db
-			.prepare(`SELECT (ts / 3600000) * 3600000 AS hour, source_system, severity, count(*) AS n FROM events ${where} GROUP BY 1, 2, 3`)
-			.all(...parameters) as Array<{hour: number; source_system: string; severity: number; n: number}>;
-		for (const group of groups) accumulator.addHourGroup(group.hour, group.source_system, severities[group.severity] ?? 'info', group.n);
-		const types = this.#db.prepare(`SELECT event_type, count(*) AS n FROM events ${where} GROUP BY 1`).all(...parameters) as Array<{event_type: string; n: number}>;
-		for (const type of types) accumulator.addType(type.event_type, type.n);
-		const components = this.#db
-			.prepare(`SELECT component, count(*) AS n FROM (SELECT ${componentSql} AS component FROM events ${where}) WHERE typeof(component) = 'text' AND component <> '' GROUP BY 1`)
-			.all(...parameters) as Array<{component: string; n: number}>;
-		for (const component of components) accumulator.addComponent(component.component, component.n);
+			.prepare(
+				`SELECT (ts / 3600000) * 3600000 AS hour, source_system, severity, event_type, component, count(*) AS n FROM (SELECT ts, source_system, severity, event_type, CASE WHEN metadata = '{}' THEN NULL ELSE ${componentSql} END AS component FROM events ${where}) GROUP BY 1, 2, 3, 4, 5`,
+			)
+			.all(...parameters) as Array<{hour: number; source_system: string; severity: number; event_type: string; component: unknown; n: number}>;
+		for (const group of groups) {
+			accumulator.addHourGroup(group.hour, group.source_system, severities[group.severity] ?? 'info', group.n);
+			accumulator.addType(group.event_type, group.n);
+			if (typeof group.component === 'string' && group.component !== '') accumulator.addComponent(group.component, group.n);
+		}
 		return accumulator.result(filter);
 	}
 

@@ -43,6 +43,8 @@ export interface EventRecord {
 	readonly tags: readonly string[];
 	readonly metadata: Readonly<Record<string, unknown>>;
 	readonly receivedAt: number;
+	/** `data` and `metadata` as JSON, when the caller already serialised them (stores then need not do it again). */
+	readonly json?: {readonly data: string; readonly metadata: string};
 }
 
 /** What a store did with each record of one insert, in order. */

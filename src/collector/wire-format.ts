@@ -108,27 +108,28 @@ function parseTime(value: unknown, fallback: number): number | undefined {
 	return Number.isFinite(time) && time >= 0 ? time : undefined;
 }
 
-// Iterative, so that a hostile document cannot exhaust the stack of the checker itself.
-function depthOf(value: unknown, limit: number): number {
-	let deepest = 0;
-	const stack: Array<[unknown, number]> = [[value, 1]];
-	while (stack.length > 0) {
-		const [current, depth] = stack.pop()!;
-		if (current === null || typeof current !== 'object') continue;
-		deepest = Math.max(deepest, depth);
-		if (deepest > limit) return deepest;
-		for (const child of Object.values(current)) stack.push([child, depth + 1]);
+// Recursion stops at `remaining` = 0, so it is at most `maxDepth` + 1 frames deep whatever the input.
+function isDeeperThan(value: unknown, remaining: number): boolean {
+	if (value === null || typeof value !== 'object') return false;
+	if (remaining === 0) return true;
+	if (Array.isArray(value)) {
+		for (const item of value) if (isDeeperThan(item, remaining - 1)) return true;
+		return false;
 	}
-	return deepest;
+	for (const key in value) if (isDeeperThan((value as Record<string, unknown>)[key], remaining - 1)) return true;
+	return false;
 }
 
-function checkSize(index: number, data: unknown, metadata: unknown, limits: EventLimits): EventProblem | undefined {
+/** Checks depth and size; returns the JSON of `data` and `metadata` (serialised once, reused by the store). */
+function checkSize(index: number, data: unknown, metadata: unknown, limits: EventLimits): EventProblem | {data: string; metadata: string} {
 	for (const [field, value] of [['data', data], ['metadata', metadata]] as const) {
-		if (depthOf(value, limits.maxDepth) > limits.maxDepth) return {index, field, message: `nested deeper than ${limits.maxDepth} levels`};
+		if (isDeeperThan(value, limits.maxDepth)) return {index, field, message: `nested deeper than ${limits.maxDepth} levels`};
 	}
-	const bytes = Buffer.byteLength(JSON.stringify(data ?? null)) + Buffer.byteLength(JSON.stringify(metadata ?? {}));
+	const json = {data: JSON.stringify(data ?? null), metadata: JSON.stringify(metadata ?? {})};
+	// UTF-16 length bounds UTF-8 bytes from below and 3x from above, so most events skip the exact count.
+	const bytes = json.data.length + json.metadata.length <= limits.maxEventBytes / 3 ? 0 : Buffer.byteLength(json.data) + Buffer.byteLength(json.metadata);
 	if (bytes > limits.maxEventBytes) return {index, field: 'data', message: `data and metadata take ${bytes} bytes, more than the limit of ${limits.maxEventBytes}`};
-	return undefined;
+	return json;
 }
 
 function fallbackId(context: IngestContext, index: number, batch: boolean): string {
@@ -144,8 +145,8 @@ function fromCloudEvent(event: Json, index: number, context: IngestContext): Eve
 	const metadata: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(event)) if (!consumedCloudEventAttributes.has(key)) metadata[key] = value;
 	const data = event['data'] !== undefined ? event['data'] : event['data_base64'] !== undefined ? {data_base64: event['data_base64']} : null;
-	const problem = checkSize(index, data, metadata, context.limits);
-	if (problem !== undefined) return problem;
+	const json = checkSize(index, data, metadata, context.limits);
+	if ('field' in json) return json;
 	const tags = typeof event['tags'] === 'string' ? event['tags'].split(',').map(tag => tag.trim()).filter(tag => tag !== '') : [];
 	return {
 		eventId: event['id'] as string,
@@ -159,6 +160,7 @@ function fromCloudEvent(event: Json, index: number, context: IngestContext): Eve
 		tags,
 		metadata,
 		receivedAt: context.receivedAt,
+		json,
 	};
 }
 
@@ -167,8 +169,8 @@ function fromReference(event: Json, index: number, batch: boolean, context: Inge
 	if (timestamp === undefined) return {index, field: 'timestamp', message: 'not an ISO 8601 time or milliseconds since the epoch'};
 	const data = event['data'] === undefined ? {} : event['data'];
 	const metadata = (event['metadata'] as Record<string, unknown> | undefined) ?? {};
-	const problem = checkSize(index, data, metadata, context.limits);
-	if (problem !== undefined) return problem;
+	const json = checkSize(index, data, metadata, context.limits);
+	if ('field' in json) return json;
 	return {
 		eventId: (event['id'] as string | undefined) ?? (event['event_id'] as string | undefined) ?? fallbackId(context, index, batch),
 		timestamp,
@@ -181,6 +183,7 @@ function fromReference(event: Json, index: number, batch: boolean, context: Inge
 		tags: [...new Set((event['tags'] as string[] | undefined) ?? [])],
 		metadata,
 		receivedAt: context.receivedAt,
+		json,
 	};
 }
 
@@ -193,6 +196,11 @@ export function toRecords(events: readonly unknown[], batch: boolean, context: I
 	const records: EventRecord[] = [];
 	const problems: EventProblem[] = [];
 	for (const [index, event] of events.entries()) {
+		// Fastify validates only the content types it has schemas for; anything else is refused here.
+		if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+			problems.push({index, field: 'event', message: 'must be a JSON object'});
+			continue;
+		}
 		const body = event as Json;
 		const result = Object.hasOwn(body, 'specversion') ? fromCloudEvent(body, index, context) : fromReference(body, index, batch, context);
 		if ('eventId' in result) records.push(result);

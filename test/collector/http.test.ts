@@ -328,3 +328,42 @@ describe('collector dashboard files', () => {
 		await missing.close();
 	});
 });
+
+describe('collector HTTP API: bodies fastify has no schema for', () => {
+	let api: TestCollector;
+
+	beforeEach(async () => {
+		api = await startCollector({memory: true});
+	});
+
+	afterEach(async () => {
+		await api.close();
+	});
+
+	it('refuses a text/plain batch and an empty POST /events with 400, not 500', async () => {
+		expect((await api.post('/events/batch', 'just text', {'content-type': 'text/plain'})).status).toBe(400);
+		const empty = await fetch(`${api.url}/events`, {method: 'POST'});
+		expect(empty.status).toBe(400);
+		expect((await api.get('/events')).body.count).toBe(0);
+	});
+
+	it('refuses a JSON batch item that is not an object with 400 naming it', async () => {
+		const response = await api.post('/events/batch', [{source_system: 'a', event_type: 'b'}, 'text', null]);
+		expect(response.status).toBe(400);
+		expect(response.body.errors.map((problem: {index: number}) => problem.index)).toEqual(expect.arrayContaining([1, 2]));
+	});
+});
+
+describe('collector HTTP API: nesting limits', () => {
+	it('accepts data exactly maxDepth deep (objects and arrays count) and refuses one level more, and survives 100,000 levels', async () => {
+		const api = await startCollector({memory: true, bodyLimit: 1_000_000, limits: {maxDepth: 4}});
+		expect((await api.post('/events', event({data: {a: {b: {c: [1]}}}, metadata: {a: {b: {c: {}}}}}))).status).toBe(201);
+		const tooDeep = await api.post('/events', event({data: {a: {b: {c: {d: {}}}}}}));
+		expect(tooDeep.status).toBe(400);
+		expect(tooDeep.body.errors).toEqual([expect.objectContaining({field: 'data', message: 'nested deeper than 4 levels'})]);
+		const hostile = `{"source_system":"a","event_type":"b","data":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+		expect((await api.post('/events', hostile)).status).toBe(400);
+		expect((await api.get('/health')).status).toBe(200);
+		await api.close();
+	});
+});

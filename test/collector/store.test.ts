@@ -157,6 +157,17 @@ describe.each(implementations)('%s (the EventStore contract)', (_name, make) => 
 		expect(await count('nightly')).toBe(1);
 		expect(await count('WEB-7')).toBe(1);
 		expect(await count('absent')).toBe(0);
+		expect(await count('timeout {')).toBe(0);
+	});
+
+	it('query() - free text treats % _ and \\ literally', async () => {
+		await store.insert([record({eventId: '1', data: {m: '100% sure'}}), record({eventId: '2', data: {m: 'a_b'}}), record({eventId: '3', data: {m: 'back\\slash'}}), record({eventId: '4', data: {m: 'plain'}})]);
+		const ids = async (text: string) => (await store.query({text})).events.map(event => event.eventId).sort();
+		expect(await ids('100%')).toEqual(['1']);
+		expect(await ids('a_b')).toEqual(['2']);
+		expect(await ids('_')).toEqual(['2']);
+		expect(await ids('\\')).toEqual(['3']);
+		expect(await ids('PLAIN')).toEqual(['4']);
 	});
 
 	it('query() - hostile filter values are data, never SQL', async () => {
@@ -165,6 +176,8 @@ describe.each(implementations)('%s (the EventStore contract)', (_name, make) => 
 		expect((await store.query(hostile)).events).toHaveLength(0);
 		expect((await store.query({sourceSystem: "a'; DROP TABLE events; --"})).events).toHaveLength(1);
 		expect((await store.query({text: '%'})).events).toHaveLength(0);
+		expect((await store.query({text: '_'})).events).toHaveLength(0);
+		expect((await store.query({text: '\\'})).events).toHaveLength(0);
 		expect((await store.query({})).events).toHaveLength(2);
 	});
 
