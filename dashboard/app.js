@@ -27,7 +27,7 @@ const keyButton = document.querySelector('#key-button');
 let cleanup;
 
 /** Splits `#/name/arg?query` into its view name, path arguments and query parameters. */
-export function parseHash(hash) {
+function parseHash(hash) {
 	const text = hash.replace(/^#\/?/, '');
 	const queryAt = text.indexOf('?');
 	const path = queryAt === -1 ? text : text.slice(0, queryAt);
@@ -62,7 +62,7 @@ function route() {
 	cleanup = render(section, {args, params});
 }
 
-export function showNotice(text, kind = 'error') {
+function showNotice(text, kind = 'error') {
 	notice.className = `notice notice-${kind}`;
 	notice.textContent = text;
 	notice.hidden = false;

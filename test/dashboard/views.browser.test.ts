@@ -186,6 +186,21 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			expect(await view.page.$$eval('svg.hour-chart g.bar.empty', groups => groups.length)).toBeGreaterThanOrEqual(2);
 		});
 
+		test('bars by source stack one segment per source, named in the legend', async () => {
+			const fresh = await freshTarget();
+			const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS;
+			await post([
+				...Array.from({length: 3}, () => ({source_system: 'orders', event_type: 'order.created', timestamp: new Date(hour + 1000).toISOString()})),
+				{source_system: 'billing', event_type: 'payment.started', timestamp: new Date(hour + 2000).toISOString()},
+			], fresh);
+			const view = await open('#/overview?by=source', fresh);
+			await view.page.waitForSelector('svg.hour-chart');
+			expect(await view.page.$$eval('.legend li', items => items.map(item => item.textContent))).toEqual(['orders', 'billing', '▼anomaly']);
+			const bar = `svg.hour-chart g.bar[data-hour="${new Date(hour).toISOString()}"]`;
+			expect(await view.page.$$eval(`${bar} rect.seg`, rects => rects.length)).toBe(2);
+			expect(await view.page.textContent(`${bar} title`)).toContain('orders: 3');
+		});
+
 		test('an hour the analysis flags as an anomaly is marked on the chart', async () => {
 			const fresh = await freshTarget();
 			const now = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
