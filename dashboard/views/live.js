@@ -25,7 +25,7 @@ export function renderLive(section, {params}) {
 	let socket;
 	let closed = false;
 	let paused = false;
-	let pending = []; // Oldest first; never longer than MAX_ROWS.
+	let pending = []; // Oldest first; at most twice MAX_ROWS between trims.
 	let frame = 0;
 	let received = 0;
 	let overflowed = 0;

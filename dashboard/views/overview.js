@@ -96,9 +96,11 @@ export function renderOverview(section, {params}) {
 		}
 	}
 
-	loadData().then(loadMetrics);
+	// An answer of a shape the page cannot draw is shown as a message, never left as an unhandled rejection.
+	const refreshData = () => loadData().catch(error => replace(chartBox, h('p', {class: 'error'}, `Cannot show the statistics: ${error.message}`)));
+	refreshData().then(loadMetrics);
 	const metricsTimer = setInterval(loadMetrics, METRICS_EVERY_MS);
-	const dataTimer = setInterval(loadData, DATA_EVERY_MS);
+	const dataTimer = setInterval(refreshData, DATA_EVERY_MS);
 	return () => {
 		controller.abort();
 		clearInterval(metricsTimer);
