@@ -1,3 +1,4 @@
+import {performance} from 'node:perf_hooks';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {launchBrowser, skipBrowser, type Browser} from './support/browser.js';
 import {expectCleanAndClose, openPage, unique, type WatchedPage} from './support/page.js';
@@ -37,8 +38,11 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		const {page, screenshot} = await openLive();
 		const source = unique('live');
 		const id = unique('event');
+		const posted = performance.now();
 		expect(await target.post([{id, source_system: source, event_type: 'order.created', data: {total: 42}}])).toBeLessThan(300);
 		await page.waitForSelector(row(id));
+		// Printed, not asserted (timing on a shared machine is noise); the issue asks for under a second.
+		console.info(`dashboard Live: posted event on screen ${Math.round(performance.now() - posted)} ms after the POST began`);
 		expect(await page.textContent(`${row(id)} .source`)).toBe(source);
 		expect(await page.textContent(`${row(id)} .payload`)).toContain('"total":42');
 		await screenshot('live');

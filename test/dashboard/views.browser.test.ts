@@ -78,6 +78,19 @@ describe.skipIf(skipBrowser)('dashboard: Search, Event, Trace and Overview', () 
 			expect(await view.page.inputValue('#search-form select[name="min_severity"]')).toBe('warning');
 		});
 
+		test('a date typed in the form is sent as an ISO instant in UTC', async () => {
+			const source = unique('dated');
+			await post([{source_system: source, event_type: 'order.created'}]);
+			const view = await open(`#/search?source_system=${source}`);
+			await view.page.waitForSelector('#search-list');
+			await view.page.fill('#search-form input[name="start_time"]', '2999-01-01');
+			await view.page.click('#search-form button[type="submit"]');
+			await view.page.waitForSelector('.results .empty');
+			const hash = new URLSearchParams((await view.page.evaluate('location.hash') as string).split('?')[1]);
+			expect(hash.get('start_time')).toBe('2999-01-01T00:00:00.000Z');
+			expect(await view.page.textContent('.results .empty')).toBe('No events match.');
+		});
+
 		test('a search the collector rejects shows its reason', async () => {
 			const view = await open('#/search?min_severity=loud');
 			await view.page.waitForSelector('.results .error');
