@@ -18,7 +18,6 @@ const views = {
 };
 
 const main = document.querySelector('#view');
-const notice = document.querySelector('#notice');
 const keyForm = document.querySelector('#key-form');
 const keyInput = document.querySelector('#key-input');
 const keyMessage = document.querySelector('#key-message');
@@ -47,7 +46,6 @@ function route() {
 	const render = Object.hasOwn(views, name) ? views[name] : undefined;
 	cleanup?.();
 	cleanup = undefined;
-	hideNotice();
 	for (const anchor of document.querySelectorAll('nav a')) {
 		anchor.classList.toggle('current', anchor.dataset.view === name);
 	}
@@ -60,17 +58,6 @@ function route() {
 	const section = h('section', {class: `view view-${name}`, 'data-view': name});
 	replace(main, section);
 	cleanup = render(section, {args, params});
-}
-
-function showNotice(text, kind = 'error') {
-	notice.className = `notice notice-${kind}`;
-	notice.textContent = text;
-	notice.hidden = false;
-}
-
-function hideNotice() {
-	notice.hidden = true;
-	notice.textContent = '';
 }
 
 function openKeyForm(message) {
@@ -112,7 +99,6 @@ auth.addEventListener('refused', event => {
 	const message = status === 401
 		? (apiKey() ? 'The collector did not accept this API key (401). Enter another one.' : 'The collector needs an API key (401). Enter it to continue.')
 		: 'The collector refused this API key (403): it is not allowed to read events. Enter another one.';
-	showNotice(message, 'refused');
 	openKeyForm(message);
 });
 

@@ -66,7 +66,7 @@ function searchForm(query) {
 	input('event_type', 'type or topic pattern', {placeholder: 'order.** or *.failed'}),
 	select('severity', 'severity', [['', 'any'], ...levels]),
 	select('min_severity', 'at least', [['', 'any'], ...levels]),
-	input('start_time', 'from', {placeholder: '2026-12-02T00:00Z'}),
+	input('start_time', 'from', {placeholder: 'e.g. 2026-12-01T08:00Z'}),
 	input('end_time', 'to', {placeholder: 'ISO 8601, UTC'}),
 	input('correlation_id', 'correlation id'),
 	input('tags', 'tags', {placeholder: 'a,b (all must match)'}),
