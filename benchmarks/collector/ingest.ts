@@ -105,8 +105,8 @@ async function main(): Promise<void> {
 			['batch of 100, 10 connections', {eventsPerRequest: 100, path: '/events/batch', connections: 10}],
 			['single events, 20 connections', {eventsPerRequest: 1, path: '/events', connections: 20}],
 		];
-		console.log('\n| workload | server | events/s (median) | server CPU ms / 1k events | p99 ms | ratio vs naive |');
-		console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+		console.log('\n| workload | server | events/s (median) | ratio vs naive | server CPU ms / 1k events | CPU ratio naive / topicbus | capacity per core, events/s | p99 ms |');
+		console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 		for (const [label, spec] of loads) {
 			const results = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
 			for (let round = 0; round < rounds; round++) {
@@ -118,11 +118,14 @@ async function main(): Promise<void> {
 				}
 			}
 			const naiveRate = median(results.get('naive')!.map(result => result.eventsPerSecond));
+			const naiveCpu = median(results.get('naive')!.map(result => result.cpuPerThousand));
 			for (const server of servers) {
 				const rows = results.get(server.name)!;
 				const rate = median(rows.map(result => result.eventsPerSecond));
+				const cpu = median(rows.map(result => result.cpuPerThousand));
+				// What one core would sustain if the server had it to itself: 1,000 events per `cpu` ms.
 				console.log(
-					`| ${label} | ${server.name} | ${fmt(rate)} | ${fmt(median(rows.map(result => result.cpuPerThousand)), 1)} | ${fmt(median(rows.map(result => result.p99)))} | ${fmt(rate / naiveRate, 2)}x |`,
+					`| ${label} | ${server.name} | ${fmt(rate)} | ${fmt(rate / naiveRate, 2)}x | ${fmt(cpu, 1)} | ${fmt(naiveCpu / cpu, 2)}x | ${fmt(1_000_000 / cpu)} | ${fmt(median(rows.map(result => result.p99)))} |`,
 				);
 			}
 		}

@@ -334,6 +334,13 @@ export class SqliteStore implements EventStore {
 	}
 
 	health(): StoreHealth {
+		let reachable = !this.#closed;
+		try {
+			if (reachable) this.#db.prepare('SELECT 1 FROM events LIMIT 1').get();
+		} catch (error) {
+			reachable = false;
+			this.#lastError = error instanceof Error ? error.message : String(error);
+		}
 		let size: number | undefined;
 		try {
 			size = this.#path === ':memory:' ? undefined : statSync(this.#path).size + (statSync(`${this.#path}-wal`, {throwIfNoEntry: false})?.size ?? 0);
@@ -342,7 +349,7 @@ export class SqliteStore implements EventStore {
 		}
 		const oldest = this.#pending[0];
 		return {
-			status: this.#closed || this.#lastError !== undefined ? 'unhealthy' : 'healthy',
+			status: !reachable || this.#lastError !== undefined ? 'unhealthy' : 'healthy',
 			storage_type: this.kind,
 			db_path: this.#path,
 			total_events: this.#totalEvents,

@@ -49,6 +49,7 @@ export const referenceEventSchema = {
 		data: {},
 		tags: {type: 'array', maxItems: 64, items: name(128)},
 		metadata: {type: 'object'},
+		priority: {type: 'number'},
 	},
 } as const;
 
@@ -168,7 +169,9 @@ function fromReference(event: Json, index: number, batch: boolean, context: Inge
 	const timestamp = parseTime(event['timestamp'], context.receivedAt);
 	if (timestamp === undefined) return {index, field: 'timestamp', message: 'not an ISO 8601 time or milliseconds since the epoch'};
 	const data = event['data'] === undefined ? {} : event['data'];
-	const metadata = (event['metadata'] as Record<string, unknown> | undefined) ?? {};
+	let metadata = (event['metadata'] as Record<string, unknown> | undefined) ?? {};
+	// A topicbus envelope's priority travels beside the reference fields; it is kept with the metadata.
+	if (typeof event['priority'] === 'number' && !Object.hasOwn(metadata, 'priority')) metadata = {...metadata, priority: event['priority']};
 	const json = checkSize(index, data, metadata, context.limits);
 	if ('field' in json) return json;
 	return {

@@ -367,3 +367,17 @@ describe('collector HTTP API: nesting limits', () => {
 		await api.close();
 	});
 });
+
+describe('collector HTTP API: the forwarder wire format', () => {
+	it('stores a batch encoded as the forwarder encodes it (priority kept in metadata, null payload and causation)', async () => {
+		const api = await startCollector({memory: true});
+		const body =
+			'[{"id":"01a","source_system":"shop","event_type":"order.created","severity":"info","timestamp":"2026-01-01T10:00:00.000Z","correlation_id":"01a","causation_id":null,"data":{"orderId":"o-1"},"tags":[],"metadata":{},"priority":5},' +
+			'{"id":"01b","source_system":"shop","event_type":"order.failed","severity":"error","timestamp":"2026-01-01T10:00:01.000Z","correlation_id":"01a","causation_id":"01a","data":null,"tags":["x"],"metadata":{"priority":1},"priority":0}]';
+		const response = await api.post('/events/batch', body);
+		expect(response.status).toBe(201);
+		expect((await api.get('/events/01a')).body).toMatchObject({causation_id: null, metadata: {priority: 5}});
+		expect((await api.get('/events/01b')).body).toMatchObject({causation_id: '01a', data: null, metadata: {priority: 1}, tags: ['x']});
+		await api.close();
+	});
+});
