@@ -116,6 +116,28 @@ describe.skipIf(skipBrowser)('dashboard: Live', () => {
 		expect(await view.page.textContent('.stream-state')).toMatch(/rejected these filters: .*400/);
 	});
 
+	test('when the collector goes away the view says so, and reconnects when it is back', async () => {
+		const first = await startTarget();
+		let second: Target | undefined;
+		try {
+			view = await openPage(browser, `${first.url}#/live`);
+			const {page} = view;
+			await page.waitForSelector('.stream-state[data-state="live"]');
+			await first.close();
+			await page.waitForSelector('.stream-state[data-state="retrying"]');
+			// The next attempt fails too, and the page finds out the collector is unreachable, not refusing.
+			await page.locator('.stream-state', {hasText: 'collector unreachable'}).waitFor();
+			second = await startTarget({port: Number(new URL(first.url).port)});
+			await page.waitForSelector('.stream-state[data-state="live"]', {timeout: 15_000});
+			const id = unique('after-restart');
+			await second.post([{id, source_system: unique('restart'), event_type: 'order.created'}]);
+			await page.waitForSelector(row(id));
+		} finally {
+			await first.close();
+			await second?.close();
+		}
+	});
+
 	test('pause holds new events back and resume shows them', async () => {
 		const {page} = await openLive();
 		const source = unique('paused');

@@ -14,7 +14,7 @@ export type WatchedPage = {
 	errors: string[];
 	/** alert/confirm/prompt dialogs that opened (each is dismissed). */
 	dialogs: string[];
-	/** Console messages of type error, except 4xx answers and refused WebSocket upgrades, which the page reports itself. */
+	/** Console messages of type error, except 4xx answers, refused WebSocket upgrades and refused connections, which the page reports itself. */
 	consoleErrors: string[];
 	/** Content-Security-Policy violations the page reported (an inline script or style would be one). */
 	cspViolations(): Promise<string[]>;
@@ -33,7 +33,7 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
 		void dialog.dismiss();
 	});
 	page.on('console', message => {
-		if (message.type() === 'error' && !/status of 4\d\d|WebSocket connection/.test(message.text())) {
+		if (message.type() === 'error' && !/status of 4\d\d|WebSocket connection|net::ERR_CONNECTION_REFUSED/.test(message.text())) {
 			consoleErrors.push(message.text());
 		}
 	});

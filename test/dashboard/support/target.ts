@@ -26,10 +26,10 @@ export type Target = {
 	close(): Promise<void>;
 };
 
-/** A collector on 127.0.0.1 (a free port) with an in-memory store, and `apiKey` required when given. */
-export async function startTarget(options: {apiKey?: string} = {}): Promise<Target> {
+/** A collector on 127.0.0.1 (a free port unless `port` is given) with an in-memory store, and `apiKey` required when given. */
+export async function startTarget(options: {apiKey?: string; port?: number} = {}): Promise<Target> {
 	const collector = createCollector({memory: true, dashboardDir, ...(options.apiKey ? {apiKeys: [options.apiKey]} : {})});
-	const {url} = await collector.listen({host: '127.0.0.1', port: 0});
+	const {url} = await collector.listen({host: '127.0.0.1', port: options.port ?? 0});
 	const base = url.replace(/\/?$/, '/');
 	return {
 		url: base,
