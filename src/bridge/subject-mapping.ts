@@ -11,8 +11,8 @@ import {isReservedTopic, parseTopicPattern} from './topic-grammar.js';
  * The NATS subjects that together receive every topic `pattern` matches (under `prefix`), widest where NATS has no
  * exact form:
  * - `*` stays `*`; a segment glob (`v?`, `{a,b}`) becomes `*`;
- * - a trailing `**` becomes both the subject without it and that subject followed by `>` (`**` may match nothing);
- *   `**` alone becomes `>`;
+ * - a trailing `**` (or a run of them) becomes both the subject without it and that subject followed by `>` (`**`
+ *   may match nothing); `**` alone becomes `>`;
  * - a leading or mid-pattern `**` becomes `>` from that segment on.
  *
  * @throws {InvalidTopicError} when the pattern breaks the grammar or starts with a reserved `$` segment.
@@ -26,8 +26,11 @@ export function patternToSubjects(pattern: string, prefix: string): string[] {
 	for (const [index, segment] of segments.entries()) {
 		if (segment.kind === 'literal') tokens.push(segment.text);
 		else if (segment.kind === 'star' || segment.kind === 'glob') tokens.push('*');
-		else if (index === segments.length - 1 && tokens.length > 0) return [tokens.join('.'), [...tokens, '>'].join('.')];
-		else return [[...tokens, '>'].join('.')];
+		else {
+			// When only `**`s are left they may all match nothing, so the subject before them is a topic too.
+			const restMayBeEmpty = segments.slice(index).every(rest => rest.kind === 'globstar');
+			return restMayBeEmpty && index > 0 ? [tokens.join('.'), [...tokens, '>'].join('.')] : [[...tokens, '>'].join('.')];
+		}
 	}
 	return [tokens.join('.')];
 }
