@@ -203,8 +203,11 @@ export class NatsBridge {
 				name: `nats-bridge:${options.name}`,
 				topics: options.exports,
 				consume: event => this.#exporter.export(event as Parameters<Exporter['export']>[0]),
-				// The bus is closing: close the bridge with it (the bus awaits this).
+				// Called when the bus closes (close the bridge with it; the bus awaits this) and from our own close().
 				close: async () => {
+					if (this.#closing !== undefined) return;
+					// The bus is removing the consumer itself; closing its handle from here would wait on this very call.
+					this.#handle = undefined;
 					await this.close();
 				},
 			});
