@@ -22,7 +22,7 @@ export class Importer {
 	readonly #bus: ImportBus;
 	readonly #matchers: ReadonlyArray<(topic: string) => boolean>;
 	/** The subjects subscribed to (core) or used as the consumer's filters (JetStream). */
-	readonly subjects: readonly string[];
+	#subjects: readonly string[];
 	readonly #unsubscribes: Array<() => void> = [];
 	#consumer: {stop(): Promise<void>} | undefined;
 	readonly #pending = new Set<Promise<void>>();
@@ -36,7 +36,16 @@ export class Importer {
 		this.#matchers = imports.map(pattern => compileTopicPattern(pattern));
 		const subjects = reduceSubjects(imports.flatMap(pattern => patternToSubjects(pattern, prefix)));
 		// JetStream refuses overlapping filters; one wide filter plus local matching delivers the same events.
-		this.subjects = mode === 'jetstream' && !areDisjoint(subjects) ? [topicToSubject('>', prefix)] : subjects;
+		this.#subjects = mode === 'jetstream' && !areDisjoint(subjects) ? [topicToSubject('>', prefix)] : subjects;
+	}
+
+	get subjects(): readonly string[] {
+		return this.#subjects;
+	}
+
+	/** JetStream: filter the consumer by the whole prefix instead (servers before 2.10 take one filter only). */
+	widenFilter(): void {
+		this.#subjects = [topicToSubject('>', this.#context.options.prefix)];
 	}
 
 	get pending(): number {
@@ -45,9 +54,9 @@ export class Importer {
 
 	async start(): Promise<void> {
 		const {options, link} = this.#context;
-		if (this.subjects.length === 0) return;
+		if (this.#subjects.length === 0) return;
 		if (options.mode === 'core') {
-			this.subjects.forEach((subject, index) => this.#unsubscribes.push(link.subscribe(subject, message => this.#onMessage(index, message))));
+			this.#subjects.forEach((subject, index) => this.#unsubscribes.push(link.subscribe(subject, message => this.#onMessage(index, message))));
 			// The server knows the subscriptions once it answered a round trip: from then on nothing published is missed.
 			await link.flush();
 			return;
@@ -70,7 +79,7 @@ export class Importer {
 
 	#onMessage(index: number, message: LinkMessage): void {
 		// Overlapping subscriptions each get a copy; the first one in order that matches keeps it.
-		for (let other = 0; other < index; other++) if (subjectMatches(this.subjects[other]!, message.subject)) return;
+		for (let other = 0; other < index; other++) if (subjectMatches(this.#subjects[other]!, message.subject)) return;
 		const event = this.#accept(message, 1, undefined);
 		if (event === undefined) return;
 		const {counters, imported} = this.#context;

@@ -218,7 +218,7 @@ export class NatsBridge {
 		const {jetstream: js, prefix, imports} = this.#options;
 		await this.#link.ensureStream({name: js.stream, subjects: [topicToSubject('>', prefix)], maxAgeMs: js.maxAgeMs, duplicateWindowMs: js.duplicateWindowMs, storage: js.storage});
 		if (imports.length === 0) return;
-		await this.#link.ensureConsumer({
+		const consumer = () => ({
 			stream: js.stream,
 			durable: js.durable,
 			filterSubjects: this.#importer.subjects,
@@ -227,6 +227,14 @@ export class NatsBridge {
 			maxAckPending: js.maxAckPending,
 			deliverPolicy: js.deliverPolicy,
 		});
+		try {
+			await this.#link.ensureConsumer(consumer());
+		} catch (error) {
+			// Several filters need nats-server 2.10; before it, one filter over the prefix plus local matching is equivalent.
+			if (this.#importer.subjects.length < 2 || !/requires server 2\.10/.test(String((error as Error).message))) throw error;
+			this.#importer.widenFilter();
+			await this.#link.ensureConsumer(consumer());
+		}
 	}
 
 	async #close(timeoutMs: number): Promise<BridgeCloseReport> {
