@@ -101,6 +101,7 @@ export class Importer {
 		const id = event.id ?? `${message.stream}-${message.streamSequence}`;
 		const waiting = this.#inProgress.get(id);
 		if (waiting !== undefined) {
+			this.#context.counters.duplicates++;
 			waiting.push(message);
 			return;
 		}
