@@ -57,8 +57,6 @@ export interface BridgeContext {
 	readonly link: NatsLink;
 	/** Ids of events published locally from NATS: never exported back. */
 	readonly imported: IdWindow;
-	/** Ids of events this bridge exported: dropped if they come back. */
-	readonly exported: IdWindow;
 	readonly counters: BridgeCounters;
 	isConnected(): boolean;
 	deadLetter(letter: BridgeDeadLetter): void;

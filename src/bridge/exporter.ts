@@ -51,11 +51,10 @@ export class Exporter {
 	 */
 	export(event: BusEvent): void | Promise<void> {
 		if (this.#isClosed) throw new BridgeClosedError(event.id, 'the bridge is closed');
-		const {options, exported, imported} = this.#context;
+		const {options, imported} = this.#context;
 		// An event that came from NATS is already there: exporting it again would reflect it to every other importer.
 		if (imported.has(event.id)) return;
 		const outgoing: Outgoing = {id: event.id, subject: topicToSubject(event.topic, options.prefix), wire: encodeEvent(event, options.name, options.codec)};
-		exported.add(event.id);
 		return options.mode === 'core' ? this.#exportCore(outgoing) : this.#exportDurable(outgoing);
 	}
 

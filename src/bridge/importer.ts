@@ -105,8 +105,8 @@ export class Importer {
 			waiting.push(message);
 			return;
 		}
-		const {counters, imported, exported} = this.#context;
-		if (imported.has(id) || exported.has(id)) {
+		const {counters, imported} = this.#context;
+		if (imported.has(id)) {
 			counters.duplicates++;
 			message.ack();
 			return;
@@ -125,7 +125,7 @@ export class Importer {
 
 	// Checks shared by both modes; returns the event to publish, or undefined when the message was settled here.
 	#accept(message: LinkMessage, deliveries: number, durable: LinkDurableMessage | undefined): DecodedEvent | undefined {
-		const {options, counters, exported} = this.#context;
+		const {options, counters} = this.#context;
 		const topic = subjectToTopic(message.subject, options.prefix);
 		if (topic !== undefined && !this.#matchers.some(matches => matches(topic))) {
 			counters.filtered++;
@@ -146,7 +146,7 @@ export class Importer {
 			durable?.ack();
 			return undefined;
 		}
-		if (durable === undefined && event.id !== undefined && (this.#context.imported.has(event.id) || exported.has(event.id))) {
+		if (durable === undefined && event.id !== undefined && this.#context.imported.has(event.id)) {
 			counters.duplicates++;
 			return undefined;
 		}

@@ -168,7 +168,6 @@ export class NatsBridge {
 			options,
 			link: undefined as unknown as NatsLink,
 			imported: new IdWindow(options.dedupeWindow),
-			exported: new IdWindow(options.dedupeWindow),
 			counters: this.#counters,
 			isConnected: () => this.#state === 'connected' || (this.#state === 'closing' && !this.#link.isClosed),
 			deadLetter: letter => this.#deadLetter(letter),

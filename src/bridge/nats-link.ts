@@ -257,7 +257,8 @@ function wrap(subject: string, data: Uint8Array, headers: MsgHdrs | undefined): 
 
 function toHeaders(values: Readonly<Record<string, string>>): MsgHdrs {
 	const result = createHeaders();
-	for (const name in values) result.set(name, values[name]!);
+	// append, not set: the names are distinct, and set() searches for the name twice.
+	for (const name in values) result.append(name, values[name]!);
 	return result;
 }
 

@@ -44,16 +44,26 @@ export interface WireMessage {
 /** Encodes `event`; throws what the codec or `JSON.stringify` (metadata) throws. */
 export function encodeEvent(event: BusEvent, origin: string, codec: BridgeCodec): WireMessage {
 	const headers: Record<string, string> = {
-		[wireHeaders.id]: encodeURIComponent(event.id),
+		[wireHeaders.id]: encodeText(event.id),
 		[wireHeaders.topic]: event.topic,
-		[wireHeaders.source]: encodeURIComponent(event.source),
-		[wireHeaders.correlationId]: encodeURIComponent(event.correlationId),
+		[wireHeaders.source]: encodeText(event.source),
+		[wireHeaders.correlationId]: encodeText(event.correlationId),
 		[wireHeaders.priority]: String(event.priority),
-		[wireHeaders.origin]: encodeURIComponent(origin),
+		[wireHeaders.origin]: encodeText(origin),
 	};
-	if (event.causationId !== undefined) headers[wireHeaders.causationId] = encodeURIComponent(event.causationId);
-	if (Object.keys(event.metadata).length > 0) headers[wireHeaders.metadata] = encodeURIComponent(JSON.stringify(event.metadata));
+	if (event.causationId !== undefined) headers[wireHeaders.causationId] = encodeText(event.causationId);
+	for (const _key in event.metadata) {
+		headers[wireHeaders.metadata] = encodeURIComponent(JSON.stringify(event.metadata));
+		break;
+	}
 	return {headers, data: codec.encode(event.payload)};
+}
+
+// Characters encodeURIComponent leaves alone: ids, sources and names are usually made of them only.
+const unreservedRegex = /^[\w.!~*'()-]*$/;
+
+function encodeText(value: string): string {
+	return unreservedRegex.test(value) ? value : encodeURIComponent(value);
 }
 
 /** What a received message becomes: the arguments of a local `publish`. */
@@ -148,7 +158,7 @@ function readHeaders(message: LinkMessage): Partial<Record<HeaderKey, string>> {
 		if (raw.length > limit) throw new BridgeMessageError(message.subject, 'invalid-header', `\`${name}\` has ${raw.length} characters, more than ${limit}`);
 		let value: string;
 		try {
-			value = key === 'topic' || key === 'priority' ? raw : decodeURIComponent(raw);
+			value = key === 'topic' || key === 'priority' || !raw.includes('%') ? raw : decodeURIComponent(raw);
 		} catch (error) {
 			throw new BridgeMessageError(message.subject, 'invalid-header', `\`${name}\` is not percent-encoded text`, {cause: error});
 		}
