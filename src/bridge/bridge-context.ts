@@ -54,6 +54,11 @@ export interface BridgeDeadLetter {
 /** The state the exporter and importer work in. */
 export interface BridgeContext {
 	readonly options: ResolvedBridgeOptions;
+	/**
+	 * This bridge instance: `<name>-<random>`. Per instance, not per name, so that several instances sharing a
+	 * name (and a durable consumer) do not drop each other's events as echoes.
+	 */
+	readonly origin: string;
 	readonly link: NatsLink;
 	/** Ids of events published locally from NATS: never exported back. */
 	readonly imported: IdWindow;

@@ -50,8 +50,9 @@ export interface NatsBridgeOptions {
 	/** @default 'core' */
 	readonly mode?: BridgeMode;
 	/**
-	 * Identifies this bridge: the origin of its exports (so they never come back to it) and the default durable
-	 * consumer name. Required in `jetstream` mode, where it must stay the same across restarts.
+	 * Names this bridge: the start of its origin id (`<name>-<random>`, per instance, so that its own exports never
+	 * come back to it) and the default durable consumer name. Required in `jetstream` mode, where it must stay the
+	 * same across restarts; instances sharing a name share the durable consumer, so each event reaches one of them.
 	 * @default a random id (core mode)
 	 */
 	readonly name?: string;

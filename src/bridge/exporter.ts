@@ -54,7 +54,7 @@ export class Exporter {
 		const {options, imported} = this.#context;
 		// An event that came from NATS is already there: exporting it again would reflect it to every other importer.
 		if (imported.has(event.id)) return;
-		const outgoing: Outgoing = {id: event.id, subject: topicToSubject(event.topic, options.prefix), wire: encodeEvent(event, options.name, options.codec)};
+		const outgoing: Outgoing = {id: event.id, subject: topicToSubject(event.topic, options.prefix), wire: encodeEvent(event, this.#context.origin, options.codec)};
 		return options.mode === 'core' ? this.#exportCore(outgoing) : this.#exportDurable(outgoing);
 	}
 

@@ -127,7 +127,8 @@ export class Importer {
 	#accept(message: LinkMessage, deliveries: number, durable: LinkDurableMessage | undefined): DecodedEvent | undefined {
 		const {options, counters} = this.#context;
 		const topic = subjectToTopic(message.subject, options.prefix);
-		if (topic !== undefined && !this.#matchers.some(matches => matches(topic))) {
+		// Without a prefix a wide subscription also sees request replies (`_INBOX.`): NATS's plumbing, not events.
+		if (topic !== undefined && (!this.#matchers.some(matches => matches(topic)) || (options.prefix === '' && topic.startsWith('_INBOX.')))) {
 			counters.filtered++;
 			durable?.ack();
 			return undefined;
@@ -141,7 +142,7 @@ export class Importer {
 			durable?.term(error.reason);
 			return undefined;
 		}
-		if (event.origin === options.name) {
+		if (event.origin === this.#context.origin) {
 			counters.echoes++;
 			durable?.ack();
 			return undefined;

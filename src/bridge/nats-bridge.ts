@@ -2,6 +2,7 @@
  * The NATS bridge: exports local events to NATS subjects and imports remote events onto the local bus, with the
  * bus's own topic semantics on both sides of the hop.
  */
+import {randomUUID} from 'node:crypto';
 import type {Bus, ConsumerHandle} from '../types.js';
 import {newCounters, type BridgeContext, type BridgeCounters, type BridgeDeadLetter} from './bridge-context.js';
 import {resolveBridgeOptions, type BridgeMode, type NatsBridgeOptions, type ResolvedBridgeOptions} from './bridge-options.js';
@@ -166,6 +167,7 @@ export class NatsBridge {
 		const options = this.#options;
 		const context: BridgeContext = {
 			options,
+			origin: `${options.name}-${randomUUID().slice(0, 8)}`,
 			link: undefined as unknown as NatsLink,
 			imported: new IdWindow(options.dedupeWindow),
 			counters: this.#counters,

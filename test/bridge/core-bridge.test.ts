@@ -180,6 +180,20 @@ describe.skipIf(skipNats)('NATS bridge, core mode (real nats-server)', () => {
 		expect(a.bridge.health().state).toBe('closed');
 	});
 
+	it('without a prefix, topics are subjects, and request replies (_INBOX.) are never imported', async () => {
+		const topic = uniqueName('plain');
+		const a = await node({exports: topic, prefix: ''});
+		const b = await node({imports: ['_INBOX.**', topic], prefix: ''});
+		// A bridge with the prefix `_INBOX` writes to `_INBOX.reply`, as a request's reply would.
+		const replier = await node({exports: 'reply', prefix: '_INBOX'});
+		await replier.bus.publish('reply', 1);
+		await a.bus.publish(topic, 1);
+		await settle(replier, a, b);
+		expect(b.received.map(event => event.topic)).toEqual([topic]);
+		expect(b.bridge.metrics().filtered).toBeGreaterThanOrEqual(1);
+		expect(b.bridge.importSubjects).toEqual(['_INBOX', '_INBOX.>', topic]);
+	});
+
 	it('closing the bus closes the bridge with it', async () => {
 		const a = await node({exports: '**'});
 		await a.bus.publish('x', 1);

@@ -129,6 +129,24 @@ describe.skipIf(skipNats)('NATS bridge, JetStream mode (real nats-server)', () =
 		expect(b.bridge.metrics().imported).toBe(1);
 	});
 
+	it('instances sharing a name share the durable consumer: each event reaches one of them, none is taken for an echo', async () => {
+		const a = await node('a', {exports: '**'});
+		const one = await node('workers', {exports: 'done.*', imports: ['job.*', 'done.*']});
+		const two = await node('workers', {exports: 'done.*', imports: ['job.*', 'done.*']});
+		for (let index = 0; index < 20; index++) await a.bus.publish('job.run', index);
+		await one.bus.publish('done.one', 1);
+		await a.bridge.flush();
+		await one.bridge.flush();
+		const jobs = (): number[] => [...one.received, ...two.received].filter(event => event.topic === 'job.run').map(event => event.payload as number);
+		await eventually(() => jobs().length === 20, 10_000, 'every job');
+		expect(jobs().sort((x, y) => x - y)).toEqual(Array.from({length: 20}, (_, index) => index));
+		// The shared consumer hands `done.one` to one instance: `one` drops it as its own echo, `two` (same name,
+		// another instance) imports it.
+		const doneAtTwo = (): number => two.received.filter(event => event.topic === 'done.one').length;
+		await eventually(() => one.bridge.metrics().echoes + doneAtTwo() === 1, 10_000, 'done.one delivered to one instance');
+		expect(one.received.filter(event => event.topic === 'done.one')).toHaveLength(1);
+	});
+
 	it('an import the local bus keeps refusing is redelivered up to maxDeliver, then dead-lettered', async () => {
 		const a = await node('a', {exports: '**'});
 		const closedBus = new EventBus();
