@@ -1,9 +1,10 @@
 /**
  * Events per second from one process to another through the bridge, against plain nats.js with the same payloads,
  * in the same run: core NATS (bridge core mode vs plain publish/subscribe) and JetStream (bridge jetstream mode vs
- * plain JetStream publishes with acks and a durable consumer acking each message). Rounds are interleaved so that
- * drift on this shared machine hits every contender alike; the table shows the median round and the ratio to the
- * plain baseline of the same transport.
+ * plain JetStream publishes with acks and a durable consumer acking each message). `bus-core` (a bus on each side
+ * joined by bare NATS publish/subscribe, no envelope) separates the cost of the buses from the bridge's own. Rounds
+ * are interleaved so that drift on this shared machine hits every contender alike; the table shows the median round
+ * and the ratio to the plain baseline of the same transport, in events/s and in CPU per event (both processes).
  *
  *   npx tsx benchmarks/bridge/bridge-throughput.ts            # full (about a minute)
  *   npx tsx benchmarks/bridge/bridge-throughput.ts --quick    # a smoke run; the numbers mean little
@@ -19,14 +20,14 @@ import {jetstream, jetstreamManager, StorageType} from '@nats-io/jetstream';
 import {EventBus} from '../../src/index.js';
 import {bridgeToNats} from '../../src/bridge/index.js';
 
-type Kind = 'plain-core' | 'bridge-core' | 'plain-jetstream' | 'bridge-jetstream';
+type Kind = 'plain-core' | 'bus-core' | 'bridge-core' | 'plain-jetstream' | 'bridge-jetstream';
 
 const isQuick = process.argv.includes('--quick');
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const rounds = isQuick ? 1 : 5;
 const counts: Record<Kind, number> = isQuick
-	? {'plain-core': 2_000, 'bridge-core': 2_000, 'plain-jetstream': 500, 'bridge-jetstream': 500}
-	: {'plain-core': 50_000, 'bridge-core': 50_000, 'plain-jetstream': 10_000, 'bridge-jetstream': 10_000};
+	? {'plain-core': 2_000, 'bus-core': 2_000, 'bridge-core': 2_000, 'plain-jetstream': 500, 'bridge-jetstream': 500}
+	: {'plain-core': 50_000, 'bus-core': 50_000, 'bridge-core': 50_000, 'plain-jetstream': 10_000, 'bridge-jetstream': 10_000};
 const inFlight = 256;
 const payload = (n: number): {n: number; order: string; lines: Array<{sku: string; qty: number}>} => ({n, order: `o-${n}`, lines: [{sku: 'sku-1', qty: 2}]});
 const runId = `bench${process.pid}x${Date.now().toString(36)}`;
@@ -85,6 +86,20 @@ async function measure(kind: Kind, round: number): Promise<Measurement> {
 		send = n => nc.publish(`${prefix}.order.created`, encoder.encode(JSON.stringify(payload(n))));
 		settle = () => nc.flush();
 		teardown = () => nc.close();
+	} else if (kind === 'bus-core') {
+		const nc = await connect({servers});
+		const bus = new EventBus();
+		const encoder = new TextEncoder();
+		bus.use({name: 'bare-nats', topics: '**', consume: event => nc.publish(`${prefix}.${(event as {topic: string}).topic}`, encoder.encode(JSON.stringify((event as {payload: unknown}).payload)))});
+		send = n => bus.publish('order.created', payload(n));
+		settle = async () => {
+			await bus.drain();
+			await nc.flush();
+		};
+		teardown = async () => {
+			await bus.close();
+			await nc.close();
+		};
 	} else if (kind === 'plain-jetstream') {
 		const nc = await connect({servers});
 		const js = jetstream(nc);
@@ -143,7 +158,7 @@ function median(values: readonly number[]): number {
 
 try {
 	control = await connect({servers});
-	const kinds: Kind[] = ['plain-core', 'bridge-core', 'plain-jetstream', 'bridge-jetstream'];
+	const kinds: Kind[] = ['plain-core', 'bus-core', 'bridge-core', 'plain-jetstream', 'bridge-jetstream'];
 	const results: Measurement[] = [];
 	// A warm-up round that is not reported (JIT, connections, the receiver's first setup).
 	if (!isQuick) for (const kind of kinds) await measure(kind, 0);
@@ -164,10 +179,17 @@ try {
 	const baseline = (kind: Kind): number => summary.find(row => row.kind === (kind.endsWith('core') ? 'plain-core' : 'plain-jetstream'))!.eventsPerSecond;
 	console.log(`\nNATS bridge, process to process (${isQuick ? 'quick' : 'full'}: ${rounds} round(s), median)`);
 	console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${servers}\n`);
-	console.log('| contender | events | events/s | ratio to plain | sender CPU µs/event | receiver CPU µs/event |');
-	console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+	const baselineCpu = (kind: Kind): number => {
+		const row = summary.find(item => item.kind === (kind.endsWith('core') ? 'plain-core' : 'plain-jetstream'))!;
+		return row.senderCpu + row.receiverCpu;
+	};
+	console.log('| contender | events | events/s | ratio to plain | sender CPU µs/event | receiver CPU µs/event | CPU ratio (plain / this) |');
+	console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 	for (const row of summary) {
-		console.log(`| ${row.kind} | ${counts[row.kind]} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${(row.eventsPerSecond / baseline(row.kind)).toFixed(2)}x | ${row.senderCpu.toFixed(1)} | ${row.receiverCpu.toFixed(1)} |`);
+		const cpuRatio = baselineCpu(row.kind) / (row.senderCpu + row.receiverCpu);
+		console.log(
+			`| ${row.kind} | ${counts[row.kind]} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${(row.eventsPerSecond / baseline(row.kind)).toFixed(2)}x | ${row.senderCpu.toFixed(1)} | ${row.receiverCpu.toFixed(1)} | ${cpuRatio.toFixed(2)}x |`,
+		);
 	}
 	console.log('\nTargets: bridge-core >= 0.7x plain-core; bridge-jetstream >= 0.7x plain-jetstream.');
 } finally {

@@ -10,7 +10,7 @@ import {EventBus} from '../../src/index.js';
 import {bridgeToNats} from '../../src/bridge/index.js';
 
 interface Setup {
-	readonly kind: 'plain-core' | 'bridge-core' | 'plain-jetstream' | 'bridge-jetstream';
+	readonly kind: 'plain-core' | 'bus-core' | 'bridge-core' | 'plain-jetstream' | 'bridge-jetstream';
 	readonly servers: string;
 	readonly prefix: string;
 	readonly stream: string;
@@ -42,6 +42,22 @@ async function run(setup: Setup): Promise<void> {
 		});
 		await nc.flush();
 		teardown = () => nc.close();
+	} else if (setup.kind === 'bus-core') {
+		// A bus on each side joined by bare NATS publish/subscribe: the cost of the buses alone, without the bridge.
+		const bus = new EventBus();
+		bus.subscribe('**', onEvent);
+		const nc = await connect({servers: setup.servers});
+		const skip = setup.prefix.length + 1;
+		nc.subscribe(`${setup.prefix}.>`, {
+			callback: (_error, message) => {
+				bus.publishSync(message.subject.slice(skip), message.json());
+			},
+		});
+		await nc.flush();
+		teardown = async () => {
+			await nc.close();
+			await bus.close();
+		};
 	} else if (setup.kind === 'plain-jetstream') {
 		const nc = await connect({servers: setup.servers});
 		const jsm = await jetstreamManager(nc);
