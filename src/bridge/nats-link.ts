@@ -199,8 +199,10 @@ class NodeNatsLink implements NatsLink {
 			callback: message => {
 				const base = wrap(message.subject, message.data, message.headers);
 				onMessage({
-					...base,
-					header: base.header,
+					subject: base.subject,
+					data: base.data,
+					headerNames: base.headerNames,
+					header: name => base.header(name),
 					stream: message.info.stream,
 					streamSequence: message.info.streamSequence,
 					deliveryCount: message.info.deliveryCount,
@@ -247,12 +249,37 @@ class NodeNatsLink implements NatsLink {
 	}
 }
 
+const noHeaders = new Map<string, string>();
+
+// A class, not an object literal with closures: one is made per received message.
+class ReceivedMessage implements LinkMessage {
+	readonly subject: string;
+	readonly data: Uint8Array;
+	readonly #values: Map<string, string>;
+
+	constructor(subject: string, data: Uint8Array, headers: MsgHdrs | undefined) {
+		this.subject = subject;
+		this.data = data;
+		if (headers === undefined) {
+			this.#values = noHeaders;
+			return;
+		}
+		// One pass over the headers instead of a search per lookup (the bridge reads up to eight of them).
+		this.#values = new Map();
+		for (const [name, list] of headers) if (list[0] !== undefined && !this.#values.has(name)) this.#values.set(name, list[0]);
+	}
+
+	get headerNames(): readonly string[] {
+		return [...this.#values.keys()];
+	}
+
+	header(name: string): string | undefined {
+		return this.#values.get(name);
+	}
+}
+
 function wrap(subject: string, data: Uint8Array, headers: MsgHdrs | undefined): LinkMessage {
-	if (headers === undefined) return {subject, data, headerNames: [], header: () => undefined};
-	// One pass over the headers instead of a search per lookup (the bridge reads up to eight of them).
-	const values = new Map<string, string>();
-	for (const [name, list] of headers) if (list[0] !== undefined && !values.has(name)) values.set(name, list[0]);
-	return {subject, data, headerNames: [...values.keys()], header: name => values.get(name)};
+	return new ReceivedMessage(subject, data, headers);
 }
 
 function toHeaders(values: Readonly<Record<string, string>>): MsgHdrs {

@@ -47,10 +47,11 @@ export function encodeEvent(event: BusEvent, origin: string, codec: BridgeCodec)
 		[wireHeaders.id]: encodeText(event.id),
 		[wireHeaders.topic]: event.topic,
 		[wireHeaders.source]: encodeText(event.source),
-		[wireHeaders.correlationId]: encodeText(event.correlationId),
-		[wireHeaders.priority]: String(event.priority),
 		[wireHeaders.origin]: encodeText(origin),
 	};
+	// Defaults stay off the wire (every header costs on both sides): correlation = own id, priority 0, no causation.
+	if (event.correlationId !== event.id) headers[wireHeaders.correlationId] = encodeText(event.correlationId);
+	if (event.priority !== 0) headers[wireHeaders.priority] = String(event.priority);
 	if (event.causationId !== undefined) headers[wireHeaders.causationId] = encodeText(event.causationId);
 	for (const _key in event.metadata) {
 		headers[wireHeaders.metadata] = encodeURIComponent(JSON.stringify(event.metadata));
@@ -127,10 +128,13 @@ export function decodeMessage(message: LinkMessage, settings: DecodeSettings): D
 	if (headers.topic !== undefined && headers.topic !== topic) {
 		throw new BridgeMessageError(subject, 'invalid-header', `\`${wireHeaders.topic}\` is \`${headers.topic}\` but the subject carries \`${topic}\``);
 	}
-	const bad = (name: string, why: string): BridgeMessageError => new BridgeMessageError(subject, 'invalid-header', `\`${name}\` ${why}`);
-	const priorityText = headers.priority ?? '0';
-	const priority = Number(priorityText);
-	if (!numberRegex.test(priorityText) || !Number.isFinite(priority)) throw bad(wireHeaders.priority, `is \`${priorityText.slice(0, 40)}\`, not a finite number`);
+	let priority = 0;
+	if (headers.priority !== undefined) {
+		priority = Number(headers.priority);
+		if (!numberRegex.test(headers.priority) || !Number.isFinite(priority)) {
+			throw badHeader(subject, wireHeaders.priority, `is \`${headers.priority.slice(0, 40)}\`, not a finite number`);
+		}
+	}
 	return {
 		topic,
 		payload,
@@ -139,7 +143,7 @@ export function decodeMessage(message: LinkMessage, settings: DecodeSettings): D
 		correlationId: headers.correlationId,
 		causationId: headers.causationId,
 		priority,
-		metadata: headers.metadata === undefined ? undefined : parseMetadata(headers.metadata, bad),
+		metadata: headers.metadata === undefined ? undefined : parseMetadata(subject, headers.metadata),
 		origin: headers.origin,
 	};
 }
@@ -171,13 +175,17 @@ function readHeaders(message: LinkMessage): Partial<Record<HeaderKey, string>> {
 	return result;
 }
 
-function parseMetadata(text: string, bad: (name: string, why: string) => BridgeMessageError): Readonly<Record<string, unknown>> {
+function badHeader(subject: string, name: string, why: string): BridgeMessageError {
+	return new BridgeMessageError(subject, 'invalid-header', `\`${name}\` ${why}`);
+}
+
+function parseMetadata(subject: string, text: string): Readonly<Record<string, unknown>> {
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
-		throw bad(wireHeaders.metadata, 'is not JSON');
+		throw badHeader(subject, wireHeaders.metadata, 'is not JSON');
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(wireHeaders.metadata, 'is not a JSON object');
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badHeader(subject, wireHeaders.metadata, 'is not a JSON object');
 	return value as Record<string, unknown>;
 }

@@ -75,6 +75,10 @@ describe.skipIf(skipNats)('NATS bridge, core mode (real nats-server)', () => {
 		const got = b.received[0]!;
 		expect({...got, timestamp: 0}).toEqual({...sent, timestamp: 0});
 		expect(got.source).toBe('shop');
+		// An event with every default (its correlation id is its own id, priority 0) arrives the same.
+		const plain = await a.bus.publish('order.plain', null);
+		await settle(a, b);
+		expect({...b.received[1], timestamp: 0}).toEqual({...plain, timestamp: 0});
 	});
 
 	it('an imported event meets the local bus as a local one: filters, retries, dead letters and history', async () => {

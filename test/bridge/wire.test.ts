@@ -74,6 +74,13 @@ describe('wire envelope', () => {
 		expect(decodeMessage(message('p.order.created', {...wire.headers}, wire.data), settings).payload).toBeUndefined();
 	});
 
+	it('leaves defaults off the wire: correlation equal to the id, priority 0', () => {
+		const wire = encodeEvent(event({correlationId: 'e1', priority: 0}), 'o', jsonCodec);
+		expect(Object.keys(wire.headers).sort()).toEqual([wireHeaders.causationId, wireHeaders.id, wireHeaders.metadata, wireHeaders.origin, wireHeaders.source, wireHeaders.topic].sort());
+		const decoded = decodeMessage(message('p.order.created', {...wire.headers}, wire.data), settings);
+		expect(decoded).toMatchObject({priority: 0, correlationId: undefined});
+	});
+
 	it('a plain message (no topicbus headers) gets a generated envelope', () => {
 		const decoded = decodeMessage(message('p.sensor.read', {}, '{"t":21}'), {...settings, plainId: 'S-7'});
 		expect(decoded).toMatchObject({topic: 'sensor.read', payload: {t: 21}, id: 'S-7', source: 'nats', priority: 0, origin: undefined, correlationId: undefined});
