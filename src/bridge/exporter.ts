@@ -7,6 +7,7 @@ import type {BusEvent} from '../types.js';
 import {messageDeadLetter, type BridgeContext} from './bridge-context.js';
 import {BridgeBufferFullError, BridgeClosedError} from './errors.js';
 import {topicToSubject} from './subject-mapping.js';
+import {isPermanentPublishError} from './nats-link.js';
 import {encodeEvent, type WireMessage} from './wire.js';
 
 interface Outgoing {
@@ -121,11 +122,12 @@ export class Exporter {
 		throw new BridgeBufferFullError(outgoing.id, options.bufferSize);
 	}
 
+	/** False when the connection cannot take it now (keep it buffered); throws when no connection ever could. */
 	#write(outgoing: Outgoing): boolean {
 		try {
 			this.#context.link.publish(outgoing.subject, outgoing.wire.data, outgoing.wire.headers);
-		} catch {
-			// The connection is closing or closed: keep the event in the buffer instead.
+		} catch (error) {
+			if (isPermanentPublishError(error)) throw error;
 			return false;
 		}
 		this.#written++;
@@ -135,7 +137,15 @@ export class Exporter {
 
 	#flushBuffer(): void {
 		let index = 0;
-		while (index < this.#buffer.length && this.#context.isConnected() && this.#write(this.#buffer[index]!)) index++;
+		while (index < this.#buffer.length && this.#context.isConnected()) {
+			const outgoing = this.#buffer[index]!;
+			try {
+				if (!this.#write(outgoing)) break;
+			} catch (error) {
+				this.#unexported(outgoing, error as Error);
+			}
+			index++;
+		}
 		if (index > 0) this.#buffer.splice(0, index);
 		if (this.#buffer.length === 0 || index > 0) for (const wake of this.#spaceWaiters.splice(0)) wake();
 	}
@@ -167,6 +177,10 @@ export class Exporter {
 				if (ack.duplicate) counters.exportDuplicates++;
 				return;
 			} catch (error) {
+				if (isPermanentPublishError(error)) {
+					this.#unexported(outgoing, error as Error);
+					return;
+				}
 				if (this.#abandon.signal.aborted) {
 					this.#unexported(outgoing, new BridgeClosedError(outgoing.id, `the bridge closed before the stream acknowledged it (${describe(error)})`));
 					return;

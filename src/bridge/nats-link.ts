@@ -289,6 +289,11 @@ function toHeaders(values: Readonly<Record<string, string>>): MsgHdrs {
 	return result;
 }
 
+/** True when a publish failed for a reason a retry cannot fix (a body over the server's `max_payload`, a bad subject). */
+export function isPermanentPublishError(error: unknown): boolean {
+	return (error as {name?: unknown} | null)?.name === 'InvalidArgumentError';
+}
+
 function isNotFound(error: unknown): boolean {
 	const {code, name, message} = error as {code?: unknown; name?: unknown; message?: unknown};
 	return code === 404 || name === 'StreamNotFoundError' || name === 'ConsumerNotFoundError' || (typeof message === 'string' && /not found/i.test(message));

@@ -198,6 +198,19 @@ describe.skipIf(skipNats)('NATS bridge, core mode (real nats-server)', () => {
 		expect(b.bridge.importSubjects).toEqual(['_INBOX', '_INBOX.>', topic]);
 	});
 
+	it('an export over the server\'s max_payload is dead-lettered by the bus, and the next one goes through', async () => {
+		const a = await node({exports: '**'});
+		const b = await node({imports: '**'});
+		const deadLetters: unknown[] = [];
+		a.bus.on('deadLetter', letter => deadLetters.push(letter.error));
+		await a.bus.publish('huge', 'x'.repeat(1_100_000));
+		await a.bus.publish('small', 1);
+		await settle(a, b);
+		expect(deadLetters).toHaveLength(1);
+		expect(deadLetters[0]).toMatchObject({name: 'InvalidArgumentError'});
+		expect(b.received.map(event => event.topic)).toEqual(['small']);
+	});
+
 	it('closing the bus closes the bridge with it', async () => {
 		const a = await node({exports: '**'});
 		await a.bus.publish('x', 1);

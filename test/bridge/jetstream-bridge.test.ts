@@ -62,6 +62,18 @@ describe.skipIf(skipNats)('NATS bridge, JetStream mode (real nats-server)', () =
 		expect(b.received.map(event => event.payload)).toEqual([1, 3]);
 	});
 
+	it('an export over the server\'s max_payload becomes a bridge dead letter instead of being retried forever', async () => {
+		const a = await node('a', {exports: '**'});
+		const b = await node('b', {imports: '**'});
+		await a.bus.publish('huge', 'x'.repeat(1_100_000));
+		await a.bus.publish('small', 1);
+		await a.bridge.flush();
+		expect(a.bridge.deadLetters()).toHaveLength(1);
+		expect(a.bridge.deadLetters()[0]).toMatchObject({reason: 'unexported', error: {name: 'InvalidArgumentError'}});
+		await eventually(() => b.received.length === 1, 10_000, 'the small event');
+		expect(b.received[0]!.topic).toBe('small');
+	});
+
 	it('a durable consumer keeps its place: events published while the importer is down arrive after its restart', async () => {
 		const a = await node('a', {exports: '**'});
 		const b1 = await node('b', {imports: '**'});
