@@ -81,6 +81,28 @@ describe.skipIf(skipNats)('NATS bridge, core mode (real nats-server)', () => {
 		expect({...b.received[1], timestamp: 0}).toEqual({...plain, timestamp: 0});
 	});
 
+	it('a codec replaces JSON on the wire', async () => {
+		const encoder = new TextEncoder();
+		const decoder = new TextDecoder();
+		const codec = {
+			encode: (payload: unknown) => encoder.encode(`v1:${JSON.stringify(payload)}`),
+			decode: (data: Uint8Array) => {
+				const text = decoder.decode(data);
+				if (!text.startsWith('v1:')) throw new Error('not v1');
+				return JSON.parse(text.slice(3)) as unknown;
+			},
+		};
+		const a = await node({exports: '**', codec});
+		const b = await node({imports: '**', codec});
+		const c = await node({imports: '**'});
+		await a.bus.publish('coded', {n: 1});
+		await settle(a, b, c);
+		expect(b.received.map(event => event.payload)).toEqual([{n: 1}]);
+		// A bridge without the codec cannot read the body: a dead letter, not a crash.
+		expect(c.received).toHaveLength(0);
+		expect(c.bridge.deadLetters()[0]).toMatchObject({reason: 'invalid-body', preview: 'v1:{"n":1}'});
+	});
+
 	it('an imported event meets the local bus as a local one: filters, retries, dead letters and history', async () => {
 		const a = await node({exports: '**'});
 		const b = await node({imports: '**'});

@@ -81,6 +81,34 @@ describe.skipIf(skip)('NATS bridge across a nats-server restart (private server)
 		expect(a.bridge.deadLetters()[0]!.preview).toBe('0');
 	});
 
+	it('core: with overflow drop-newest the bus dead-letters the export that did not fit', async () => {
+		const {server, a} = await setUp('core', {bufferSize: 2, overflow: 'drop-newest'});
+		const deadLetters: unknown[] = [];
+		a.bus.on('deadLetter', letter => deadLetters.push(letter.error));
+		await server.kill();
+		await eventually(() => a.bridge.health().state === 'reconnecting', 10_000, 'the disconnect');
+		for (let index = 0; index < 3; index++) await a.bus.publish('flood', index);
+		await a.bus.drain();
+		expect(a.bridge.health().buffered).toBe(2);
+		expect(a.bridge.metrics().dropped).toBe(1);
+		expect(deadLetters).toHaveLength(1);
+		expect(deadLetters[0]).toMatchObject({code: 'ERR_BRIDGE_BUFFER_FULL', capacity: 2});
+	});
+
+	it('core: with overflow wait the export consumer waits for the reconnection, and nothing is dropped', async () => {
+		const {server, a, b} = await setUp('core', {bufferSize: 2, overflow: 'wait'});
+		await server.kill();
+		await eventually(() => a.bridge.health().state === 'reconnecting', 10_000, 'the disconnect');
+		for (let index = 0; index < 5; index++) await a.bus.publish('held', index);
+		await eventually(() => a.bridge.health().buffered === 2, 10_000, 'a full buffer');
+		expect(a.bus.getMetrics().inFlight).toBeGreaterThan(0);
+		await server.restart();
+		await eventually(() => b.bridge.health().state === 'connected', 10_000, 'the importer back');
+		await a.bus.drain();
+		await a.bridge.flush();
+		expect(a.bridge.metrics()).toMatchObject({dropped: 0, exported: 5, buffered: 0});
+	});
+
 	it('jetstream: the server is killed mid-stream and restarted; every event arrives once', async () => {
 		const {server, a, b} = await setUp('jetstream');
 		const total = 300;
