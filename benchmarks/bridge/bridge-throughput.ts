@@ -5,6 +5,7 @@
  * joined by bare NATS publish/subscribe, no envelope) separates the cost of the buses from the bridge's own. Rounds
  * are interleaved so that drift on this shared machine hits every contender alike; the table shows the median round
  * and the ratio to the plain baseline of the same transport, in events/s and in CPU per event (both processes).
+ * The sender stays at most 5,000 events ahead of the receiver (closed loop), for every contender alike.
  *
  *   npx tsx benchmarks/bridge/bridge-throughput.ts            # full (about a minute)
  *   npx tsx benchmarks/bridge/bridge-throughput.ts --quick    # a smoke run; the numbers mean little
@@ -36,10 +37,25 @@ const runId = `bench${process.pid}x${Date.now().toString(36)}`;
 const receiver = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('receiver.ts', import.meta.url))], {stdio: ['pipe', 'pipe', 'inherit']});
 const replies: Array<Record<string, unknown>> = [];
 let wake: (() => void) | undefined;
+let progress = 0;
 createInterface({input: receiver.stdout!}).on('line', line => {
-	replies.push(JSON.parse(line) as Record<string, unknown>);
+	const item = JSON.parse(line) as Record<string, unknown>;
+	if (typeof item.progress === 'number') progress = item.progress;
+	else replies.push(item);
 	wake?.();
 });
+
+// The sender keeps at most this many events ahead of the receiver: a closed loop measures what the pair sustains
+// (an open loop would only measure how fast the receiver's buffers fill).
+const window = 5_000;
+async function receiverReached(count: number): Promise<void> {
+	while (progress < count) {
+		await new Promise<void>(resolve => {
+			wake = resolve;
+			setTimeout(resolve, 50);
+		});
+	}
+}
 async function reply(key: string, timeoutMs: number): Promise<Record<string, unknown>> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -74,6 +90,7 @@ async function measure(kind: Kind, round: number): Promise<Measurement> {
 	const prefix = `${runId}.${kind.replace('-', '')}.r${round}`;
 	const stream = `${runId}_${kind.replace('-', '_')}_${round}`.toUpperCase();
 	if (kind.endsWith('jetstream')) await makeStream(stream, prefix);
+	progress = 0;
 	receiver.stdin!.write(`${JSON.stringify({kind, servers, prefix, stream, count, name: `recv${round}`})}\n`);
 	await reply('ready', 30_000);
 
@@ -136,7 +153,10 @@ async function measure(kind: Kind, round: number): Promise<Measurement> {
 		const result = send(n);
 		if (result instanceof Promise) await result;
 		// Like the main benchmarks: a producer that waits for the pipeline every 1,000 events.
-		if (n % 1_000 === 999) await settle();
+		if (n % 1_000 === 999) {
+			await settle();
+			await receiverReached(Math.floor((n + 1 - window) / 1_000) * 1_000);
+		}
 	}
 	await settle();
 	const used = process.cpuUsage(cpu);

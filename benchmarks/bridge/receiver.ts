@@ -1,7 +1,8 @@
 /**
  * The receiving process of the bridge benchmark. One JSON command per stdin line:
  * `{"kind", "servers", "prefix", "stream", "count", "name"}` sets up one receiver and prints `{"ready": true}`;
- * once `count` events arrived it prints `{"done": true, "cpuMicros", "received"}` and tears the receiver down.
+ * every 1,000 events it prints `{"progress": n}`; once `count` events arrived it prints
+ * `{"done": true, "cpuMicros", "received"}` and tears the receiver down.
  */
 import {createInterface} from 'node:readline';
 import {connect} from '@nats-io/transport-node';
@@ -29,6 +30,8 @@ async function run(setup: Setup): Promise<void> {
 	const done = new Promise<void>(resolve => (finish = resolve));
 	const onEvent = (): void => {
 		received++;
+		// Progress lets the sender keep at most a window of events in flight (flow control across the processes).
+		if (received % 1_000 === 0) print({progress: received});
 		if (received === setup.count) finish();
 	};
 	let teardown: () => Promise<unknown>;
