@@ -3,7 +3,7 @@
  * bus's own topic semantics on both sides of the hop.
  */
 import {randomUUID} from 'node:crypto';
-import type {Bus, ConsumerHandle} from '../types.js';
+import type {Bus, ConsumerHandle, EventMap, EventMapLike} from '../types.js';
 import {newCounters, type BridgeContext, type BridgeCounters, type BridgeDeadLetter} from './bridge-context.js';
 import {resolveBridgeOptions, type BridgeMode, type NatsBridgeOptions, type ResolvedBridgeOptions} from './bridge-options.js';
 import {BridgeConnectError} from './errors.js';
@@ -14,7 +14,11 @@ import {openNatsLink, type LinkStatus, type NatsLink} from './nats-link.js';
 import {patternToSubjects, topicToSubject} from './subject-mapping.js';
 
 /** What the bridge needs of a bus: `publish`/`publishSync` for imports, `use` for exports. */
-export type BridgeBus = ImportBus & Pick<Bus, 'use'>;
+export type BridgeBus<Events extends EventMapLike = EventMap> = Pick<Bus<Events>, 'publish' | 'publishSync' | 'use'>;
+
+// Inside, the bridge treats every bus as untyped: imported payloads come from the wire, checked (if at all) by the
+// bus's schemas at run time, not by its event map.
+type UntypedBus = ImportBus & Pick<Bus, 'use'>;
 
 /** `connected` once started; `reconnecting` while the connection is lost; `closing` during `close()`. */
 export type BridgeState = 'connected' | 'reconnecting' | 'closing' | 'closed';
@@ -75,7 +79,7 @@ const keptDeadLetters = 1_000;
  */
 export class NatsBridge {
 	readonly #options: ResolvedBridgeOptions;
-	readonly #bus: BridgeBus;
+	readonly #bus: UntypedBus;
 	readonly #counters = newCounters();
 	readonly #listeners: {[Name in keyof BridgeEvents]: Set<BridgeEvents[Name]>} = {deadLetter: new Set(), state: new Set()};
 	readonly #deadLetters: BridgeDeadLetter[] = [];
@@ -87,17 +91,17 @@ export class NatsBridge {
 	#handle: ConsumerHandle | undefined;
 	#closing: Promise<BridgeCloseReport> | undefined;
 
-	private constructor(bus: BridgeBus, options: ResolvedBridgeOptions) {
+	private constructor(bus: UntypedBus, options: ResolvedBridgeOptions) {
 		this.#bus = bus;
 		this.#options = options;
 	}
 
 	/** @internal Use {@link bridgeToNats}. */
-	static async start(bus: BridgeBus, options: NatsBridgeOptions): Promise<NatsBridge> {
+	static async start<Events extends EventMapLike>(bus: BridgeBus<Events>, options: NatsBridgeOptions): Promise<NatsBridge> {
 		const resolved = resolveBridgeOptions(options);
 		// Validates every pattern before connecting (InvalidTopicError names the bad one).
 		for (const pattern of [...resolved.exports, ...resolved.imports]) patternToSubjects(pattern, resolved.prefix);
-		const bridge = new NatsBridge(bus, resolved);
+		const bridge = new NatsBridge(bus as unknown as UntypedBus, resolved);
 		await bridge.#start();
 		return bridge;
 	}
@@ -299,7 +303,7 @@ export class NatsBridge {
  * // ... later
  * await bridge.close();
  */
-export function bridgeToNats(bus: BridgeBus, options: NatsBridgeOptions): Promise<NatsBridge> {
+export function bridgeToNats<Events extends EventMapLike>(bus: BridgeBus<Events>, options: NatsBridgeOptions): Promise<NatsBridge> {
 	return NatsBridge.start(bus, options);
 }
 
