@@ -124,9 +124,13 @@ async function measure(kind: Kind, round: number): Promise<Measurement> {
 		const encoder = new TextEncoder();
 		// The same window as the bridge's default maxInFlight: publishes pipelined, each awaiting its ack.
 		const pending = new Set<Promise<unknown>>();
+		const waiters: Array<() => void> = [];
 		send = async n => {
-			while (pending.size >= inFlight) await Promise.race(pending);
-			const ack: Promise<unknown> = js.publish(`${prefix}.order.created`, encoder.encode(JSON.stringify(payload(n))), {msgID: `${prefix}-${n}`}).finally(() => pending.delete(ack));
+			while (pending.size >= inFlight) await new Promise<void>(resolve => waiters.push(resolve));
+			const ack: Promise<unknown> = js.publish(`${prefix}.order.created`, encoder.encode(JSON.stringify(payload(n))), {msgID: `${prefix}-${n}`}).finally(() => {
+				pending.delete(ack);
+				waiters.shift()?.();
+			});
 			pending.add(ack);
 		};
 		settle = async () => {

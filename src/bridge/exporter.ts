@@ -27,6 +27,7 @@ export class Exporter {
 	#confirmTimer: ReturnType<typeof setInterval> | undefined;
 	// JetStream mode: publishes awaiting acknowledgement.
 	readonly #inFlight = new Set<Promise<void>>();
+	readonly #slotWaiters: Array<() => void> = [];
 	readonly #abandon = new AbortController();
 	#isClosed = false;
 
@@ -95,6 +96,7 @@ export class Exporter {
 			await Promise.all([...this.#inFlight]);
 		}
 		for (const wake of this.#spaceWaiters.splice(0)) wake();
+		for (const wake of this.#slotWaiters.splice(0)) wake();
 		return abandoned;
 	}
 
@@ -161,9 +163,15 @@ export class Exporter {
 		);
 	}
 
-	async #exportDurable(outgoing: Outgoing): Promise<void> {
-		while (this.#inFlight.size >= this.#context.options.jetstream.maxInFlight) await Promise.race(this.#inFlight);
-		const task: Promise<void> = this.#publishUntilAcknowledged(outgoing).finally(() => this.#inFlight.delete(task));
+	#exportDurable(outgoing: Outgoing): void | Promise<void> {
+		if (this.#inFlight.size >= this.#context.options.jetstream.maxInFlight) {
+			// A waiter per blocked export, woken one at a time (Promise.race over the window would cost O(window) per export).
+			return new Promise<void>(resolve => this.#slotWaiters.push(resolve)).then(() => this.#exportDurable(outgoing));
+		}
+		const task: Promise<void> = this.#publishUntilAcknowledged(outgoing).finally(() => {
+			this.#inFlight.delete(task);
+			this.#slotWaiters.shift()?.();
+		});
 		this.#inFlight.add(task);
 	}
 
