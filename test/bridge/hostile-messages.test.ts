@@ -34,6 +34,14 @@ describe.skipIf(skipNats)('NATS bridge, hostile messages (real nats-server)', ()
 			const stream = uniqueName('HOSTILE');
 			const bus = new EventBus();
 			cleanups.push(() => bus.close());
+			// Registered first: a bridge that fails to start may still have created the stream.
+			if (mode === 'jetstream') {
+				cleanups.push(async () => {
+					const link = await openNatsLink({servers: natsUrl, name: 'cleanup', noEcho: false, reconnectWaitMs: 100, reconnectJitterMs: 0, maxReconnectAttempts: 0, onStatus() {}});
+					await link.deleteStream(stream);
+					await link.close();
+				});
+			}
 			const received: BusEvent[] = [];
 			bus.subscribe('**', event => {
 				received.push(event);
@@ -47,13 +55,7 @@ describe.skipIf(skipNats)('NATS bridge, hostile messages (real nats-server)', ()
 				maxBodyBytes: 1_024,
 				jetstream: {stream, storage: 'memory', deliverPolicy: 'all'},
 			});
-			cleanups.push(async () => {
-				await bridge.close({timeoutMs: 2_000});
-				if (mode === 'jetstream') {
-					const link = await rawLink();
-					await link.deleteStream(stream);
-				}
-			});
+			cleanups.push(() => bridge.close({timeoutMs: 2_000}));
 			const letters: BridgeDeadLetter[] = [];
 			bridge.on('deadLetter', letter => letters.push(letter));
 			const raw = await rawLink();
