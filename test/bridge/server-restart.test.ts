@@ -109,6 +109,23 @@ describe.skipIf(skip)('NATS bridge across a nats-server restart (private server)
 		expect(a.bridge.metrics()).toMatchObject({dropped: 0, exported: 5, buffered: 0});
 	});
 
+	it('jetstream: close() with the server down reports the exports it could not deliver by its deadline', async () => {
+		const {server, a} = await setUp('jetstream');
+		await server.kill();
+		await eventually(() => a.bridge.health().state === 'reconnecting', 10_000, 'the disconnect');
+		for (let index = 0; index < 3; index++) await a.bus.publish('stranded', index);
+		await a.bus.drain();
+		expect(a.bridge.health().inFlight).toBe(3);
+		const report = await a.bridge.close({timeoutMs: 300});
+		expect(report).toMatchObject({drained: false, abandoned: 3});
+		expect(a.bridge.deadLetters().map(letter => [letter.reason, (letter.error as {code?: string}).code, letter.preview]).sort()).toEqual([
+			['unexported', 'ERR_BRIDGE_CLOSED', '0'],
+			['unexported', 'ERR_BRIDGE_CLOSED', '1'],
+			['unexported', 'ERR_BRIDGE_CLOSED', '2'],
+		]);
+		expect(a.bridge.health().state).toBe('closed');
+	});
+
 	it('jetstream: the server is killed mid-stream and restarted; every event arrives once', async () => {
 		const {server, a, b} = await setUp('jetstream');
 		const total = 300;
