@@ -30,6 +30,7 @@ export class Exporter {
 	readonly #slotWaiters: Array<() => void> = [];
 	readonly #abandon = new AbortController();
 	#isClosed = false;
+	#unexportedCount = 0;
 
 	constructor(context: BridgeContext) {
 		this.#context = context;
@@ -85,11 +86,10 @@ export class Exporter {
 	/** Flushes until `deadline`, then dead-letters what is left; returns how many exports were abandoned. */
 	async close(deadline: number): Promise<number> {
 		clearInterval(this.#confirmTimer);
-		let abandoned = 0;
+		const before = this.#unexportedCount;
 		const flushed = await settlesBy(this.flush(), deadline);
 		this.#isClosed = true;
 		if (!flushed) {
-			abandoned = this.#buffer.length + this.#inFlight.size;
 			for (const outgoing of this.#buffer) this.#unexported(outgoing, new BridgeClosedError(outgoing.id, 'the bridge closed while disconnected'));
 			this.#buffer = [];
 			this.#abandon.abort();
@@ -97,7 +97,8 @@ export class Exporter {
 		}
 		for (const wake of this.#spaceWaiters.splice(0)) wake();
 		for (const wake of this.#slotWaiters.splice(0)) wake();
-		return abandoned;
+		// Counted as they are dead-lettered: a publish in flight at the deadline may still be acknowledged.
+		return this.#unexportedCount - before;
 	}
 
 	#exportCore(outgoing: Outgoing): void | Promise<void> {
@@ -202,6 +203,7 @@ export class Exporter {
 	}
 
 	#unexported(outgoing: Outgoing, error: Error): void {
+		this.#unexportedCount++;
 		const {wire, subject} = outgoing;
 		this.#context.deadLetter(messageDeadLetter('unexported', error, {subject, data: wire.data, headerNames: Object.keys(wire.headers), header: name => wire.headers[name]}, 0));
 	}
