@@ -27,12 +27,13 @@ function readLog(path: string): LogLine[] {
 		.map(line => JSON.parse(line) as LogLine);
 }
 
-describe.skipIf(skipNats)('NATS bridge between processes (real nats-server, child processes)', () => {
+describe.skipIf(skipNats)('NATS bridge between processes (real nats-server, child processes)', {timeout: 90_000}, () => {
 	const cleanups: Array<() => Promise<unknown>> = [];
 
+	// Child processes start through tsx; on a loaded machine that alone can take seconds.
 	afterEach(async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-	});
+	}, 60_000);
 
 	function child(config: Record<string, unknown>): ChildNode {
 		const node = new ChildNode({servers: natsUrl, ...config});

@@ -7,7 +7,7 @@ import {hasNatsServerBinary, natsServerBinary, PrivateNatsServer} from './privat
 const skip = !hasNatsServerBinary && process.env.CI !== 'true';
 if (skip) console.log(`[bridge tests] server-restart tests skipped: no nats-server binary at ${natsServerBinary} (set NATS_SERVER; under CI=true they fail instead)`);
 
-describe.skipIf(skip)('NATS bridge across a nats-server restart (private server)', () => {
+describe.skipIf(skip)('NATS bridge across a nats-server restart (private server)', {timeout: 90_000}, () => {
 	const cleanups: Array<() => Promise<unknown>> = [];
 
 	afterEach(async () => {
