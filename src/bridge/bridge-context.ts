@@ -33,7 +33,7 @@ export interface BridgeCounters {
 }
 
 /** Why the bridge dead-lettered a message: malformed, or the local bus refused it. */
-export type BridgeDeadLetterReason = BridgeMessageReason | 'import-refused' | 'unexported';
+export type BridgeDeadLetterReason = BridgeMessageReason | 'import-refused' | 'max-deliver' | 'unexported';
 
 /** A received message (or an export) the bridge could not deliver. */
 export interface BridgeDeadLetter {

@@ -44,7 +44,10 @@ export class BridgeMessageError extends EventBusError {
 	}
 }
 
-/** The bus refused a well-formed imported event (schema, queue full, bus closed) for the last time. */
+/**
+ * The bus refused a well-formed imported event (schema, queue full, bus closed) for the last time, or JetStream gave
+ * up on it after `maxDeliver` deliveries without an acknowledgement.
+ */
 export class BridgeImportError extends EventBusError {
 	readonly topic: string;
 	readonly attempts: number;

@@ -62,7 +62,19 @@ export class Importer {
 			return;
 		}
 		const {stream, durable, maxAckPending} = options.jetstream;
+		this.#unsubscribes.push(link.onMaxDeliveries(stream, durable, (sequence, deliveries) => this.#track(this.#onMaxDeliveries(sequence, deliveries))));
 		this.#consumer = await link.consume(stream, durable, Math.min(maxAckPending, 1_000), message => this.#onDurableMessage(message));
+	}
+
+	// The server stopped delivering a message never acknowledged (a handler that never settled, a process that kept
+	// crashing on it): without this it would stay in the stream, delivered to no one and reported nowhere.
+	async #onMaxDeliveries(sequence: number, deliveries: number): Promise<void> {
+		const {link, options} = this.#context;
+		const message = await link.getStoredMessage(options.jetstream.stream, sequence).catch(() => undefined);
+		const subject = message?.subject ?? `${options.jetstream.stream}#${sequence}`;
+		const cause = new Error(`not acknowledged after ${deliveries} deliveries (stream sequence ${sequence})`);
+		const error = new BridgeImportError(subjectToTopic(subject, options.prefix) ?? subject, deliveries, cause);
+		this.#context.deadLetter(messageDeadLetter('max-deliver', error, message ?? {subject, data: new Uint8Array(0), headerNames: [], header: () => undefined}, deliveries));
 	}
 
 	/** Stops receiving; deliveries already handed to the bus continue (see {@link settle}). */

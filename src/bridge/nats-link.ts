@@ -77,6 +77,14 @@ export interface NatsLink {
 	ensureConsumer(config: LinkConsumerConfig): Promise<void>;
 	/** Pulls from a durable consumer with at most `maxMessages` buffered; `stop()` stops pulling. */
 	consume(stream: string, durable: string, maxMessages: number, onMessage: (message: LinkDurableMessage) => void): Promise<{stop(): Promise<void>}>;
+	/**
+	 * Calls `onAdvisory` when the server gives up on a message of this durable consumer after its `max_deliver`
+	 * deliveries (JetStream's MAX_DELIVERIES advisory). Instances sharing the durable share a queue group, so one of
+	 * them hears each advisory. Returns an unsubscribe function.
+	 */
+	onMaxDeliveries(stream: string, durable: string, onAdvisory: (streamSequence: number, deliveries: number) => void): () => void;
+	/** The stored message at `sequence`, or undefined when it is gone. */
+	getStoredMessage(stream: string, sequence: number): Promise<LinkMessage | undefined>;
 	deleteStream(name: string): Promise<boolean>;
 	/** Resolves once the server has processed everything published so far. */
 	flush(): Promise<void>;
@@ -217,6 +225,33 @@ class NodeNatsLink implements NatsLink {
 				await messages.close();
 			},
 		};
+	}
+
+	onMaxDeliveries(stream: string, durable: string, onAdvisory: (streamSequence: number, deliveries: number) => void): () => void {
+		const subscription = this.#connection.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`, {
+			queue: `topicbus-${durable}`,
+			callback: (error, message) => {
+				if (error !== null) return;
+				try {
+					const advisory = message.json<{stream_seq?: unknown; deliveries?: unknown}>();
+					if (typeof advisory.stream_seq === 'number') onAdvisory(advisory.stream_seq, typeof advisory.deliveries === 'number' ? advisory.deliveries : 0);
+				} catch {
+					// Not an advisory of the shape documented by NATS: nothing to report.
+				}
+			},
+		});
+		return () => subscription.unsubscribe();
+	}
+
+	async getStoredMessage(stream: string, sequence: number): Promise<LinkMessage | undefined> {
+		const manager = await this.#getManager();
+		try {
+			const stored = await manager.streams.getMessage(stream, {seq: sequence});
+			return stored === null ? undefined : wrap(stored.subject, stored.data, stored.header);
+		} catch (error) {
+			if (isNotFound(error)) return undefined;
+			throw error;
+		}
 	}
 
 	async deleteStream(name: string): Promise<boolean> {

@@ -159,6 +159,18 @@ describe.skipIf(skipNats)('NATS bridge, JetStream mode (real nats-server)', () =
 		expect(one.received.filter(event => event.topic === 'done.one')).toHaveLength(1);
 	});
 
+	it('a message the server stops redelivering after maxDeliver (never acknowledged) becomes a bridge dead letter', async () => {
+		const a = await node('a', {exports: '**'});
+		const b = await node('b', {imports: '**', jetstream: {maxDeliver: 2, ackWaitMs: 300}});
+		let release!: () => void;
+		b.bus.subscribe('stuck', () => new Promise<void>(resolve => (release = resolve)));
+		await a.bus.publish('stuck', {n: 1});
+		await a.bridge.flush();
+		await eventually(() => b.bridge.deadLetters().length === 1, 15_000, 'the max-deliver dead letter');
+		expect(b.bridge.deadLetters()[0]).toMatchObject({reason: 'max-deliver', subject: `${prefix}.stuck`, preview: '{"n":1}', deliveries: 2, error: {code: 'ERR_BRIDGE_IMPORT', topic: 'stuck', attempts: 2}});
+		release();
+	});
+
 	it('an import the local bus keeps refusing is redelivered up to maxDeliver, then dead-lettered', async () => {
 		const a = await node('a', {exports: '**'});
 		const closedBus = new EventBus();
