@@ -23,6 +23,7 @@ export const ErrorCodes = {
 	SchemaValidationError: 'ERR_SCHEMA_VALIDATION',
 	SchemaRegistryError: 'ERR_SCHEMA_REGISTRY',
 	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
+	DeliveryCycleError: 'ERR_DELIVERY_CYCLE',
 } as const;
 
 /** A stable error code. */
@@ -91,6 +92,24 @@ export class QueueFullError extends EventBusError {
 		super(ErrorCodes.QueueFullError, `Queue is full (capacity ${capacity}); \`${truncate(topic)}\` was not queued`);
 		this.topic = topic;
 		this.capacity = capacity;
+	}
+}
+
+/**
+ * A handler published with `awaitDelivery: true` to a topic its own subscription (concurrency 1) matches: the event
+ * would wait in that subscription's buffer behind the very handler waiting for it, forever. Nothing was queued.
+ */
+export class DeliveryCycleError extends EventBusError {
+	readonly topic: string;
+	readonly subscriptionId: string;
+
+	constructor(topic: string, subscriptionId: string, subscriptionName: string) {
+		super(
+			ErrorCodes.DeliveryCycleError,
+			`Cannot await delivery of \`${truncate(topic)}\` from a handler of subscription ${subscriptionName}, which it matches: the event would wait for this very handler; publish without awaitDelivery`,
+		);
+		this.topic = topic;
+		this.subscriptionId = subscriptionId;
 	}
 }
 

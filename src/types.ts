@@ -59,8 +59,13 @@ export type Handler<Event extends BusEvent = BusEvent> = (event: Event) => unkno
 /** When the ingress queue is full. `wait` makes `publish` wait for space (backpressure). */
 export type QueueOverflowPolicy = 'wait' | 'reject' | 'drop-oldest' | 'drop-newest';
 
-/** When a subscription's own buffer (`maxPending`) is full. Dropped events are counted and dead-lettered. */
-export type SubscriberOverflowPolicy = 'drop-oldest' | 'drop-newest';
+/**
+ * When a subscription's own buffer (`maxPending`) is full. `wait` (the default, lossless): the dispatcher stops
+ * handing out events until the subscription has room, so the ingress queue fills and `publish` waits: a slow
+ * subscriber slows the whole bus once its buffer is full. `drop-oldest`/`drop-newest`: the subscription is isolated
+ * from the others and drops events instead (counted and dead-lettered).
+ */
+export type SubscriberOverflowPolicy = 'wait' | 'drop-oldest' | 'drop-newest';
 
 /** Exponential backoff with full jitter: attempt n waits a random time in [0, min(maxMs, initialMs * factor^(n-1))]. */
 export interface BackoffOptions {
@@ -103,7 +108,7 @@ export interface SubscribeOptions<Event extends BusEvent = BusEvent> {
 	readonly retry?: RetryOptions;
 	/** Events waiting for this subscription (not yet started) at most. @default 10_000 */
 	readonly maxPending?: number;
-	/** @default 'drop-oldest' */
+	/** What happens when the buffer is full: hold dispatch back (`wait`) or drop. @default 'wait' */
 	readonly overflow?: SubscriberOverflowPolicy;
 }
 
@@ -138,6 +143,10 @@ export interface SubscriptionInfo {
 	readonly concurrency: number;
 	readonly pending: number;
 	readonly inFlight: number;
+	/** True while its full buffer (`overflow: 'wait'`) holds the bus's dispatch back. */
+	readonly isHoldingDispatch?: boolean;
+	/** Milliseconds it has held dispatch back since it was made, the current hold included. */
+	readonly heldMs?: number;
 }
 
 /** Options of {@link Bus.publish}. */
@@ -230,6 +239,21 @@ export interface RetryNotice {
 	readonly delayMs: number;
 }
 
+/** The `held` diagnostic. */
+export interface HeldNotice {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	readonly pending: number;
+	readonly queueSize: number;
+}
+
+/** The `released` diagnostic. */
+export interface ReleasedNotice {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	readonly heldMs?: number;
+}
+
 /** The bus's own lifecycle and diagnostic events (on `bus.on(...)`), separate from published events. */
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
@@ -240,6 +264,10 @@ export interface BusDiagnostics {
 	rejected: (rejection: PublishRejection) => void;
 	/** A problem that is not an event's fault (a diagnostic listener threw, a schema warning in `warn` mode). */
 	warning: (warning: {readonly code: string; readonly message: string; readonly error?: unknown}) => void;
+	/** A subscription's full buffer (`overflow: 'wait'`) stopped dispatch; `queueSize` events wait behind it. */
+	held: (notice: HeldNotice) => void;
+	/** A subscription that held dispatch back has room again; `heldMs` is its total time holding so far. */
+	released: (notice: ReleasedNotice) => void;
 	drained: () => void;
 	stopped: (report: StopReport) => void;
 	closed: (report: StopReport) => void;
@@ -300,6 +328,7 @@ export interface WaitForOptions<Event extends BusEvent = BusEvent> {
 export interface StreamOptions {
 	/** Events buffered for a slow reader; beyond it the subscription's `overflow` policy applies. @default 1_000 */
 	readonly bufferSize?: number;
+	/** @default 'wait': a reader that stops reading holds the bus's dispatch back once the buffer is full. */
 	readonly overflow?: SubscriberOverflowPolicy;
 	readonly signal?: AbortSignal;
 }

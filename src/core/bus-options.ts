@@ -8,6 +8,11 @@ export interface EventBusOptions {
 	readonly maxQueueSize?: number;
 	/** What `publish` does when the queue is full. @default 'wait' */
 	readonly overflow?: QueueOverflowPolicy;
+	/**
+	 * Producers that may wait for queue space at once (`wait` policy); one more is refused with `QueueFullError`, so
+	 * that producers that never await their `publish` cannot grow memory without bound. @default 100_000
+	 */
+	readonly maxWaitingProducers?: number;
 	/** Accepted events kept for `history()` and `replay()`; 0 keeps none. @default 1_000 */
 	readonly historySize?: number;
 	/** The `source` of events published without one. @default 'topicbus' */
@@ -40,6 +45,7 @@ export interface EventBusOptions {
 export interface ResolvedBusOptions {
 	readonly maxQueueSize: number;
 	readonly overflow: QueueOverflowPolicy;
+	readonly maxWaitingProducers: number;
 	readonly historySize: number;
 	readonly source: string;
 	readonly limits: EventBusOptions['limits'];
@@ -61,6 +67,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	const given = options ?? {};
 	assertInteger('options.maxQueueSize', given.maxQueueSize, 1);
 	assertOneOf('options.overflow', given.overflow, ['wait', 'reject', 'drop-oldest', 'drop-newest']);
+	assertInteger('options.maxWaitingProducers', given.maxWaitingProducers, 0);
 	assertInteger('options.historySize', given.historySize, 0);
 	assertOptionalString('options.source', given.source);
 	assertOptionalObject('options.limits', given.limits);
@@ -73,6 +80,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	return {
 		maxQueueSize: given.maxQueueSize ?? 10_000,
 		overflow: given.overflow ?? 'wait',
+		maxWaitingProducers: given.maxWaitingProducers ?? 100_000,
 		historySize: given.historySize ?? 1000,
 		source: given.source ?? 'topicbus',
 		limits: given.limits,

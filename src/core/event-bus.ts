@@ -1,9 +1,10 @@
-import {BatchValidationError, BusClosedError, QueueFullError} from '../errors.js';
+import {BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
 import {assertFunction, assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
+import {performance} from 'node:perf_hooks';
 import {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
@@ -83,6 +84,10 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	readonly #idle: IdleTracker;
 	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
+	/** Subscribers whose full buffer (`wait` policy) holds dispatch back. */
+	readonly #holders = new Set<Subscriber>();
+	/** Events in the queue whose delivery a handler awaits: while there are any, holders do not hold dispatch back. */
+	#awaitedByHandlers = 0;
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
@@ -118,6 +123,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#ingress = new IngressQueue<BusEvent>({
 			capacity: this.#options.maxQueueSize,
 			overflow: this.#options.overflow,
+			maxWaiting: this.#options.maxWaitingProducers,
 			batchSize: this.#options.dispatchBatchSize,
 			accept: this.#accept,
 			dispatch: this.#dispatch,
@@ -125,6 +131,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			idle: () => this.#idle.check(),
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
+			isHeld: () => this.#holders.size > 0 && this.#awaitedByHandlers === 0,
+			isInHandler: () => this.#context.current() !== undefined,
 		});
 		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
 		this.#deadLetters = new DeadLetterPublisher({
@@ -145,6 +153,22 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			expire: this.#subscriptions.remove,
 			random: () => Math.random(),
+			now: () => performance.now(),
+			hold: subscriber => {
+				this.#holders.add(subscriber);
+				if (this.#diagnostics.hasListeners('held')) {
+					const {id, name} = subscriber.settings;
+					this.#diagnostics.emit('held', {subscriptionId: id, subscriptionName: name, pending: subscriber.pending, queueSize: this.#ingress.size});
+				}
+			},
+			release: subscriber => {
+				this.#holders.delete(subscriber);
+				if (this.#diagnostics.hasListeners('released')) {
+					const {id, name} = subscriber.settings;
+					this.#diagnostics.emit('released', {subscriptionId: id, subscriptionName: name, heldMs: subscriber.heldMs});
+				}
+				if (this.#holders.size === 0) this.#ingress.resume();
+			},
 		};
 	}
 
@@ -183,22 +207,43 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		}
 		let report: Promise<DeliveryReport> | undefined;
 		if (options?.awaitDelivery === true) {
+			const parent = this.#context.current();
+			if (parent !== undefined) {
+				const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.isHandling(parent));
+				if (cycle !== undefined) {
+					const error = new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
+					this.#reject(topic, payload, error);
+					return Promise.reject(error);
+				}
+			}
+			let tracker!: DeliveryTracker;
 			report = new Promise(resolve => {
-				this.#trackers.set(event, new DeliveryTracker(resolve));
+				tracker = new DeliveryTracker(resolve);
 			});
+			if (parent !== undefined) {
+				tracker.isAwaitedByHandler = true;
+				this.#awaitedByHandlers++;
+			}
+			this.#trackers.set(event, tracker);
 		}
 		const offered = this.#ingress.offer(event);
 		if (offered === 'full') {
-			this.#trackers.delete(event);
+			this.#takeTracker(event);
 			const error = new QueueFullError(topic, this.#options.maxQueueSize);
 			this.#reject(topic, payload, error);
 			return Promise.reject(error);
 		}
-		if (offered === 'queued' || offered === 'dropped') return report ?? Promise.resolve(event);
+		if (offered === 'queued' || offered === 'dropped') {
+			if (report === undefined) return Promise.resolve(event);
+			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
+			// the dispatcher reach it, or the handler, and so the holder, would never finish.
+			if (this.#awaitedByHandlers > 0) this.#ingress.resume();
+			return report;
+		}
 		return offered.then<BusEvent | DeliveryReport>(
 			() => report ?? event,
 			(error: unknown) => {
-				this.#trackers.delete(event);
+				this.#takeTracker(event);
 				this.#reject(topic, payload, error);
 				throw error;
 			},
@@ -463,7 +508,11 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
 		const tracker = this.#trackers.get(event);
-		if (tracker !== undefined) this.#trackers.delete(event);
+		if (tracker !== undefined) {
+			this.#trackers.delete(event);
+			// Once the last such event is dispatched, holders hold dispatch back again (the dispatcher asks before each event).
+			if (tracker.isAwaitedByHandler) this.#awaitedByHandlers--;
+		}
 		return tracker;
 	}
 

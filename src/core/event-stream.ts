@@ -12,7 +12,7 @@ type Subscribe = (pattern: string, handler: Handler, options: SubscribeOptions) 
 export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, pattern: string, options: StreamOptions | undefined): AsyncIterableIterator<Event> {
 	assertOptionalObject('options', options);
 	assertInteger('options.bufferSize', options?.bufferSize, 0);
-	assertOneOf('options.overflow', options?.overflow, ['drop-oldest', 'drop-newest']);
+	assertOneOf('options.overflow', options?.overflow, ['wait', 'drop-oldest', 'drop-newest']);
 	assertAbortSignal('options.signal', options?.signal);
 
 	let isDone = false;
@@ -36,7 +36,7 @@ export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, 
 	const subscription = subscribe(pattern, handler, {
 		name: `stream(${pattern})`,
 		maxPending: options?.bufferSize ?? 1000,
-		overflow: options?.overflow ?? 'drop-oldest',
+		overflow: options?.overflow ?? 'wait',
 		...(options?.signal === undefined ? {} : {signal: options.signal}),
 	});
 

@@ -33,6 +33,12 @@ export interface SubscriberHost {
 	/** The subscription ended by itself (`once` fired, its signal aborted): remove it from routing. */
 	expire(subscriber: Subscriber): void;
 	random(): number;
+	/** A `wait` subscriber's buffer is full: the dispatcher must stop handing out events until {@link release}. */
+	hold(subscriber: Subscriber): void;
+	/** A subscriber that held dispatch back has room again. */
+	release(subscriber: Subscriber): void;
+	/** The time in milliseconds, for how long a subscriber has held dispatch back. */
+	now(): number;
 }
 
 /** A subscription's validated settings. */
@@ -92,6 +98,12 @@ export class Subscriber {
 	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
 	#running = 0;
 	#isPumping = false;
+	/** Since when (host time) this subscriber holds dispatch back; -1 while it does not. */
+	#heldSince = -1;
+	/** Milliseconds it held dispatch back in earlier, finished holds. */
+	#heldMs = 0;
+	/** The event its handler is handling now, with concurrency 1 only: to refuse a handler awaiting its own delivery. */
+	#handling: BusEvent | undefined;
 
 	constructor(settings: SubscriberSettings, host: SubscriberHost) {
 		this.settings = settings;
@@ -110,6 +122,21 @@ export class Subscriber {
 
 	get running(): number {
 		return this.#running;
+	}
+
+	/** True while its full buffer (`wait` policy) holds the bus's dispatch back. */
+	get isHolding(): boolean {
+		return this.#heldSince >= 0;
+	}
+
+	/** Milliseconds this subscriber has held dispatch back, in total, the current hold included. */
+	get heldMs(): number {
+		return this.#heldMs + (this.#heldSince >= 0 ? this.#host.now() - this.#heldSince : 0);
+	}
+
+	/** True while its handler (concurrency 1) is handling `event`: waiting for its delivery there would never end. */
+	isHandling(event: BusEvent): boolean {
+		return this.#handling === event;
 	}
 
 	/**
@@ -137,14 +164,22 @@ export class Subscriber {
 		const pending = this.#pending;
 		if (this.#running < this.#concurrency && (pending === undefined || pending.length === 0)) {
 			this.#attempt(event, tracker, 1);
-			return;
+		} else {
+			this.#buffer(event, tracker);
 		}
-		this.#buffer(event, tracker);
+		// Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
+		// dispatcher stops handing out events instead (and the ingress queue, then the producers, wait).
+		if (this.#running >= this.#concurrency && this.#heldSince < 0 && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
+			this.#heldSince = this.#host.now();
+			this.#host.hold(this);
+		}
 	}
 
 	#buffer(event: BusEvent, tracker: DeliveryTracker | undefined): void {
 		const pending = (this.#pending ??= new Deque<PendingDelivery>(0));
-		if (pending.length >= this.settings.maxPending) {
+		// Under `wait` the dispatcher stops before the buffer overflows; only `redeliver` (which bypasses the queue)
+		// can find it full, and that one event is kept rather than dropped.
+		if (pending.length >= this.settings.maxPending && this.settings.overflow !== 'wait') {
 			// With maxPending 0 there is no older event to give up, so drop-oldest drops this one too.
 			const dropNewest = this.settings.overflow === 'drop-newest' || pending.length === 0;
 			const dropped = dropNewest ? {event, tracker} : pending.shift()!;
@@ -169,6 +204,7 @@ export class Subscriber {
 		}
 		const abandoned = this.#pending?.clear() ?? [];
 		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
+		if (this.#heldSince >= 0) this.#releaseIfRoom();
 		return retrying.length + abandoned.length;
 	}
 
@@ -195,6 +231,7 @@ export class Subscriber {
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
+		if (this.#concurrency === 1) this.#handling = event;
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
 		let result: unknown;
 		try {
@@ -232,11 +269,26 @@ export class Subscriber {
 
 	#succeeded(tracker: DeliveryTracker | undefined): void {
 		this.#running--;
+		this.#handling = undefined;
 		const stats = this.#stats;
 		stats.delivered++;
 		stats.inFlight--;
 		tracker?.succeeded();
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
+		if (this.#heldSince >= 0) this.#releaseIfRoom();
+	}
+
+	/**
+	 * Lets dispatch go on once the buffer is down to three quarters of `maxPending` (or empty, for small buffers), so
+	 * that a subscriber running at its limit releases the dispatcher for a batch at a time, not for every event.
+	 */
+	#releaseIfRoom(): void {
+		const {maxPending} = this.settings;
+		const lowWater = maxPending === 0 ? 0 : Math.min(maxPending - 1, Math.floor((maxPending * 3) / 4));
+		if (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency)) return;
+		this.#heldMs += this.#host.now() - this.#heldSince;
+		this.#heldSince = -1;
+		this.#host.release(this);
 	}
 
 	#failed(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, error: unknown): void {
@@ -258,10 +310,12 @@ export class Subscriber {
 			return;
 		}
 		this.#running--;
+		this.#handling = undefined;
 		stats.inFlight--;
 		this.#deadLetter(event, error, 'handler-failed', attempt);
 		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
+		if (this.#heldSince >= 0) this.#releaseIfRoom();
 	}
 
 	/** Starts buffered events while slots are free; a loop, not recursion, so a long buffer cannot overflow the stack. */

@@ -4,6 +4,7 @@ import {
 	BatchValidationError,
 	BusClosedError,
 	DeadLetterReplayError,
+	DeliveryCycleError,
 	ErrorCodes,
 	EventBusError,
 	EventDroppedError,
@@ -33,6 +34,7 @@ const samples: Record<keyof typeof ErrorCodes, EventBusError> = {
 	SchemaValidationError: new SchemaValidationError('a', [], 'bad'),
 	SchemaRegistryError: new SchemaRegistryError('broken', {path: 'schemas/a.json', cause}),
 	DeadLetterReplayError: new DeadLetterReplayError('dl-1', 'not-found', 'no dead letter has this id'),
+	DeliveryCycleError: new DeliveryCycleError('order.created', 'sub_1', 'orders'),
 };
 
 describe('errors', () => {
