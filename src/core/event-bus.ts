@@ -93,6 +93,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	#seq = 0;
 	#state: BusState = 'running';
 	#stopping: Promise<StopReport> | undefined;
+	/** Ends a stop's wait for the drain now, as its timeout would (a close with a shorter timeout calls it). */
+	#cutShort: () => void = () => {};
 	#closing: Promise<StopReport> | undefined;
 	readonly #host: SubscriberHost;
 
@@ -395,7 +397,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * bad pattern. Its temporary subscription is removed in every case.
 	 */
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
-		return waitForEvent(this.#subscribeOne, pattern, options);
+		return waitForEvent(this.#subscribeOne, this.#onClose, pattern, options);
 	}
 
 	/**
@@ -404,7 +406,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
 	 */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
-		return createEventStream(this.#subscribeOne, pattern, options);
+		return createEventStream(this.#subscribeOne, this.#onClose, pattern, options);
 	}
 
 	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
@@ -423,8 +425,12 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return events.length;
 	}
 
-	/** Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry. */
+	/**
+	 * Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry.
+	 * Called from inside a handler, which it would wait for, it resolves at once.
+	 */
 	drain(): Promise<void> {
+		if (this.#context.current() !== undefined) return Promise.resolve();
 		return this.#idle.whenIdle();
 	}
 
@@ -435,27 +441,69 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * already running are not interrupted. Idempotent.
 	 */
 	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		let timeoutMs: number | undefined;
 		try {
-			assertOptionalObject('options', options);
-			assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+			timeoutMs = shutdownTimeout(options);
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		this.#stopping ??= this.#stop(options?.timeoutMs);
-		return this.#stopping;
+		this.#stopping ??= this.#stop(timeoutMs);
+		return this.#fromHandler(this.#stopping);
 	}
 
-	/** `stop()`, then releases the bus: subscriptions are removed and `subscribe` throws `BusClosedError`. Idempotent. */
+	/**
+	 * `stop()`, then closes the consumers and releases the bus: subscriptions are removed, `subscribe` throws
+	 * `BusClosedError`, pending `waitFor` calls reject with it and streams end. Idempotent. `timeoutMs` bounds the
+	 * whole of it, a `stop()` already under way (without a timeout, or a longer one) and consumers' `close()`
+	 * included: at the deadline what is still queued or buffered is abandoned (dead-lettered, counted) and a
+	 * consumer that has not closed is left behind (an `ERR_CONSUMER_CLOSE_TIMEOUT` warning). The report counts what
+	 * happened up to the close: `abandoned` by the stop or the close, and the metrics as of the close.
+	 */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		this.#closing ??= this.stop(options).then(async report => {
-			// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
-			await this.#consumers.closeAll();
-			this.#state = 'closed';
-			this.#subscriptions.removeAll();
-			this.#diagnostics.emit('closed', report);
-			return report;
-		});
-		return this.#closing;
+		let timeoutMs: number | undefined;
+		try {
+			timeoutMs = shutdownTimeout(options);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		this.#closing ??= this.#close(timeoutMs);
+		return this.#fromHandler(this.#closing);
+	}
+
+	/** Closes the bus: `await using bus = new EventBus()`. */
+	async [Symbol.asyncDispose](): Promise<void> {
+		await this.close();
+	}
+
+	/**
+	 * Called from inside a handler, a shutdown cannot wait for every handler (this one among them): the caller gets
+	 * a report at once (`drained: false`), while the shutdown goes on and emits `stopped`/`closed` when done.
+	 */
+	#fromHandler(shutdown: Promise<StopReport>): Promise<StopReport> {
+		if (this.#context.current() === undefined) return shutdown;
+		return Promise.resolve({drained: false, abandoned: 0, metrics: this.getMetrics()});
+	}
+
+	async #close(timeoutMs: number | undefined): Promise<StopReport> {
+		const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+		this.#stopping ??= this.#stop(timeoutMs);
+		let report = await settleWithin(this.#stopping, remaining(deadline));
+		if (report === undefined) {
+			// A stop already under way waits longer than this close may: cut it short, as its own timeout would.
+			this.#cutShort();
+			report = await this.#stopping;
+		}
+		// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
+		const closed = await settleWithin(
+			this.#consumers.closeAll().then(() => true),
+			remaining(deadline),
+		);
+		if (closed === undefined) this.#diagnostics.warn('ERR_CONSUMER_CLOSE_TIMEOUT', `A consumer did not close within ${timeoutMs} ms; the bus closed without it`);
+		const closeReport: StopReport = {drained: report.drained, abandoned: report.abandoned, metrics: this.getMetrics()};
+		this.#state = 'closed';
+		this.#subscriptions.removeAll();
+		this.#diagnostics.emit('closed', closeReport);
+		return closeReport;
 	}
 
 	/** The bus's counters and gauges, as of now. */
@@ -523,6 +571,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
 
+	readonly #onClose = (listener: () => void): (() => void) => this.#diagnostics.on('closed', listener);
+
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
 	}
@@ -531,19 +581,10 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#state = 'stopping';
 		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
 		this.#consumers.flushEagerly();
-		let isDrained = true;
-		if (timeoutMs === undefined) {
-			await this.drain();
-		} else {
-			let timer: ReturnType<typeof setTimeout> | undefined;
-			isDrained = await Promise.race([
-				this.drain().then(() => true),
-				new Promise<boolean>(resolve => {
-					timer = setTimeout(() => resolve(false), timeoutMs);
-				}),
-			]);
-			clearTimeout(timer);
-		}
+		const cutShort = new Promise<false>(resolve => {
+			this.#cutShort = () => resolve(false);
+		});
+		const isDrained = (await settleWithin(Promise.race([this.#idle.whenIdle().then(() => true), cutShort]), timeoutMs)) ?? false;
 		let abandoned = 0;
 		if (!isDrained) {
 			for (const event of this.#ingress.takeAll()) {
@@ -556,5 +597,36 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
 		this.#diagnostics.emit('stopped', report);
 		return report;
+	}
+}
+
+/** Timer delays above this fire at once in Node; a longer shutdown timeout means no timeout at all. */
+const maxTimerDelay = 2 ** 31 - 1;
+
+/** Validates `stop()`/`close()` options; `undefined` means no timeout. */
+function shutdownTimeout(options: {readonly timeoutMs?: number} | undefined): number | undefined {
+	assertOptionalObject('options', options);
+	assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+	const timeoutMs = options?.timeoutMs;
+	return timeoutMs === undefined || timeoutMs > maxTimerDelay ? undefined : timeoutMs;
+}
+
+function remaining(deadline: number | undefined): number | undefined {
+	return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+}
+
+/** Settles like `promise`, or resolves with `undefined` after `timeoutMs` (never, when it is `undefined`). */
+async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T | undefined> {
+	if (timeoutMs === undefined) return promise;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<undefined>(resolve => {
+				timer = setTimeout(() => resolve(undefined), timeoutMs);
+			}),
+		]);
+	} finally {
+		clearTimeout(timer);
 	}
 }

@@ -195,7 +195,9 @@ export class IngressQueue<T extends {readonly priority: number}> {
 						return;
 					}
 					const item = buffer.shift()!;
-					if (this.waiting > 0) this.#admitWaiter();
+					// Over capacity, the queue holds handlers' events from the reserve: they go first, so that the
+					// reserve empties instead of filling up while producers keep taking the freed slots.
+					if (this.waiting > 0 && buffer.length < this.#options.capacity) this.#admitWaiter();
 					dispatch(item);
 				}
 				if (buffer.length === 0) break;

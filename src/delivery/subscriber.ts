@@ -81,8 +81,8 @@ export class Subscriber {
 	readonly settings: SubscriberSettings;
 	readonly priority: number;
 	readonly seq: number;
-	isActive = true;
 	isEnabled = true;
+	#isActive = true;
 	readonly #host: SubscriberHost;
 	// The settings read on every delivery, copied here so that a delivery touches one object less (with many
 	// subscribers per event, those memory loads are most of what a delivery costs).
@@ -114,6 +114,17 @@ export class Subscriber {
 		this.#handler = settings.handler;
 		this.#concurrency = settings.concurrency;
 		this.#isPrepared = settings.filter !== undefined || settings.transform !== undefined || settings.isOnce;
+	}
+
+	/** False once removed (unsubscribed, `once` fired, signal aborted, bus closed): it gets no more events. */
+	get isActive(): boolean {
+		return this.#isActive;
+	}
+
+	set isActive(value: boolean) {
+		this.#isActive = value;
+		// A removed subscriber gets no new events, so its buffer cannot overflow: it has no reason to hold dispatch.
+		if (!value && this.#heldSince >= 0) this.#releaseIfRoom();
 	}
 
 	get pending(): number {
@@ -169,7 +180,7 @@ export class Subscriber {
 		}
 		// Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
 		// dispatcher stops handing out events instead (and the ingress queue, then the producers, wait).
-		if (this.#running >= this.#concurrency && this.#heldSince < 0 && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
+		if (this.#running >= this.#concurrency && this.#heldSince < 0 && this.#isActive && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
 			this.#heldSince = this.#host.now();
 			this.#host.hold(this);
 		}
@@ -248,7 +259,8 @@ export class Subscriber {
 		// Promise.resolve turns a foreign thenable whose `then` throws into a rejection instead of a crash here.
 		const promise = result instanceof Promise ? result : Promise.resolve(result);
 		const {timeoutMs} = this.settings;
-		const settled = timeoutMs === undefined ? promise : withTimeout(promise, timeoutMs, this.settings.id);
+		// Node fires a longer timer at once; a timeout that long means no timeout.
+		const settled = timeoutMs === undefined || timeoutMs > maxTimerDelay ? promise : withTimeout(promise, timeoutMs, this.settings.id);
 		settled.then(
 			() => {
 				this.#succeeded(tracker);
@@ -285,7 +297,7 @@ export class Subscriber {
 	#releaseIfRoom(): void {
 		const {maxPending} = this.settings;
 		const lowWater = maxPending === 0 ? 0 : Math.min(maxPending - 1, Math.floor((maxPending * 3) / 4));
-		if (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency)) return;
+		if (this.#isActive && (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency))) return;
 		this.#heldMs += this.#host.now() - this.#heldSince;
 		this.#heldSince = -1;
 		this.#host.release(this);
@@ -296,7 +308,7 @@ export class Subscriber {
 		stats.failed++;
 		if (attempt < this.settings.retry.attempts) {
 			// The slot stays taken while waiting, so that later events cannot overtake the one being retried.
-			const delayMs = backoffDelay(this.settings.retry, attempt, () => this.#host.random());
+			const delayMs = Math.min(maxTimerDelay, backoffDelay(this.settings.retry, attempt, () => this.#host.random()));
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
 			const timer = setTimeout(() => {
@@ -347,6 +359,9 @@ export class Subscriber {
 		this.#host.deadLetter({event, error, reason, subscription: {id, name, pattern}, attempts, failedAt: Date.now()});
 	}
 }
+
+/** The longest delay a Node timer honours (about 24.8 days); a longer one fires after 1 ms. */
+const maxTimerDelay = 2 ** 31 - 1;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
 	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';

@@ -228,7 +228,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
-		return waitForEvent(this.#subscribeOne, pattern, options);
+		return waitForEvent(this.#subscribeOne, listener => this.#diagnostics.on('closed', listener), pattern, options);
 	}
 
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
