@@ -24,6 +24,7 @@ export const ErrorCodes = {
 	SchemaRegistryError: 'ERR_SCHEMA_REGISTRY',
 	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
 	DeliveryCycleError: 'ERR_DELIVERY_CYCLE',
+	BusOptionsConflictError: 'ERR_BUS_OPTIONS_CONFLICT',
 } as const;
 
 /** A stable error code. */
@@ -110,6 +111,20 @@ export class DeliveryCycleError extends EventBusError {
 		);
 		this.topic = topic;
 		this.subscriptionId = subscriptionId;
+	}
+}
+
+/** `getEventBus(options)` was called with options that differ from those the process-wide bus was created with. */
+export class BusOptionsConflictError extends EventBusError {
+	/** The first option that differs. */
+	readonly option: string;
+
+	constructor(option: string) {
+		super(
+			ErrorCodes.BusOptionsConflictError,
+			`getEventBus() was called with a different \`${option}\` than the process-wide bus was created with; call it without options to get that bus, or resetEventBus() first`,
+		);
+		this.option = option;
 	}
 }
 

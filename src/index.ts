@@ -27,6 +27,7 @@ export {
 	AbortError,
 	BatchValidationError,
 	BusClosedError,
+	BusOptionsConflictError,
 	DeliveryCycleError,
 	ErrorCodes,
 	EventBusError,

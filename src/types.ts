@@ -114,8 +114,6 @@ export interface SubscribeOptions<Event extends BusEvent = BusEvent> {
 
 /**
  * What {@link Bus.subscribe} returns. Disposable: `using sub = bus.subscribe(...)` unsubscribes at scope exit.
- * Its methods live on the prototype (a bus may hold many thousands of handles): call them on the handle, don't
- * destructure them.
  */
 export interface Subscription {
 	readonly id: string;
@@ -124,12 +122,17 @@ export interface Subscription {
 	/** False once unsubscribed (also after `once` fired or the signal aborted). */
 	readonly isActive: boolean;
 	readonly isEnabled: boolean;
-	/** Removes the subscription; events already waiting in its buffer are still delivered. Idempotent. */
-	unsubscribe(): void;
+	/**
+	 * Removes the subscription; events already waiting in its buffer are still delivered. Idempotent. Works
+	 * detached, like `enable` and `disable`: `const {unsubscribe} = bus.subscribe(...)`, `return sub.unsubscribe`
+	 * from a React effect, `signal.addEventListener('abort', sub.unsubscribe)`. Each read returns a new function:
+	 * keep the one you pass to `addEventListener` if you will remove it again.
+	 */
+	readonly unsubscribe: () => void;
 	/** Resumes delivery of events dispatched from now on. */
-	enable(): void;
+	readonly enable: () => void;
 	/** Events dispatched while disabled are skipped for this subscription (not buffered, not dead-lettered). */
-	disable(): void;
+	readonly disable: () => void;
 	[Symbol.dispose](): void;
 }
 

@@ -3,6 +3,7 @@ import {
 	AbortError,
 	BatchValidationError,
 	BusClosedError,
+	BusOptionsConflictError,
 	DeadLetterReplayError,
 	DeliveryCycleError,
 	ErrorCodes,
@@ -35,6 +36,7 @@ const samples: Record<keyof typeof ErrorCodes, EventBusError> = {
 	SchemaRegistryError: new SchemaRegistryError('broken', {path: 'schemas/a.json', cause}),
 	DeadLetterReplayError: new DeadLetterReplayError('dl-1', 'not-found', 'no dead letter has this id'),
 	DeliveryCycleError: new DeliveryCycleError('order.created', 'sub_1', 'orders'),
+	BusOptionsConflictError: new BusOptionsConflictError('source'),
 };
 
 describe('errors', () => {
