@@ -62,6 +62,20 @@ export interface SubscriberSettings {
 	readonly overflow: SubscriberOverflowPolicy;
 }
 
+const active = 1;
+const enabled = 2;
+/** Inside `#pump`: a handler that settles synchronously must not start a second pump loop. */
+const pumping = 4;
+/** Its full buffer holds the bus's dispatch back. */
+const holding = 8;
+
+interface HoldTimes {
+	/** When the current hold began (host time). */
+	since: number;
+	/** Milliseconds of the holds that ended. */
+	totalMs: number;
+}
+
 interface PendingDelivery {
 	readonly event: BusEvent;
 	readonly tracker: DeliveryTracker | undefined;
@@ -81,8 +95,8 @@ export class Subscriber {
 	readonly settings: SubscriberSettings;
 	readonly priority: number;
 	readonly seq: number;
-	isEnabled = true;
-	#isActive = true;
+	/** `active`, `enabled`, `pumping` and `holding` as bits of one field: a bus may hold many thousands of subscribers. */
+	#flags = active | enabled;
 	readonly #host: SubscriberHost;
 	// The settings read on every delivery, copied here so that a delivery touches one object less (with many
 	// subscribers per event, those memory loads are most of what a delivery costs).
@@ -97,11 +111,8 @@ export class Subscriber {
 	// Created on the first retry: most subscriptions never retry, and an empty Map costs about 100 bytes each.
 	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
 	#running = 0;
-	#isPumping = false;
-	/** Since when (host time) this subscriber holds dispatch back; -1 while it does not. */
-	#heldSince = -1;
-	/** Milliseconds it held dispatch back in earlier, finished holds. */
-	#heldMs = 0;
+	/** Set on its first hold: most subscriptions never hold dispatch back, and one field costs less than two. */
+	#hold: HoldTimes | undefined;
 	/** The event its handler is handling now, with concurrency 1 only: to refuse a handler awaiting its own delivery. */
 	#handling: BusEvent | undefined;
 
@@ -118,13 +129,22 @@ export class Subscriber {
 
 	/** False once removed (unsubscribed, `once` fired, signal aborted, bus closed): it gets no more events. */
 	get isActive(): boolean {
-		return this.#isActive;
+		return (this.#flags & active) !== 0;
 	}
 
 	set isActive(value: boolean) {
-		this.#isActive = value;
+		this.#flags = value ? this.#flags | active : this.#flags & ~active;
 		// A removed subscriber gets no new events, so its buffer cannot overflow: it has no reason to hold dispatch.
-		if (!value && this.#heldSince >= 0) this.#releaseIfRoom();
+		if (!value && (this.#flags & holding) !== 0) this.#releaseIfRoom();
+	}
+
+	/** False while disabled: dispatched events are skipped for it. */
+	get isEnabled(): boolean {
+		return (this.#flags & enabled) !== 0;
+	}
+
+	set isEnabled(value: boolean) {
+		this.#flags = value ? this.#flags | enabled : this.#flags & ~enabled;
 	}
 
 	get pending(): number {
@@ -137,12 +157,14 @@ export class Subscriber {
 
 	/** True while its full buffer (`wait` policy) holds the bus's dispatch back. */
 	get isHolding(): boolean {
-		return this.#heldSince >= 0;
+		return (this.#flags & holding) !== 0;
 	}
 
 	/** Milliseconds this subscriber has held dispatch back, in total, the current hold included. */
 	get heldMs(): number {
-		return this.#heldMs + (this.#heldSince >= 0 ? this.#host.now() - this.#heldSince : 0);
+		const hold = this.#hold;
+		if (hold === undefined) return 0;
+		return hold.totalMs + ((this.#flags & holding) === 0 ? 0 : this.#host.now() - hold.since);
 	}
 
 	/** True while its handler (concurrency 1) is handling `event`: waiting for its delivery there would never end. */
@@ -155,7 +177,7 @@ export class Subscriber {
 	 * slot is free, else buffered (the overflow policy applies when the buffer is full).
 	 */
 	deliver(event: BusEvent, tracker: DeliveryTracker | undefined): void {
-		if (!this.isActive || !this.isEnabled) {
+		if ((this.#flags & (active | enabled)) !== (active | enabled)) {
 			tracker?.skipped();
 			return;
 		}
@@ -180,8 +202,10 @@ export class Subscriber {
 		}
 		// Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
 		// dispatcher stops handing out events instead (and the ingress queue, then the producers, wait).
-		if (this.#running >= this.#concurrency && this.#heldSince < 0 && this.#isActive && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
-			this.#heldSince = this.#host.now();
+		if (this.#running >= this.#concurrency && (this.#flags & (active | holding)) === active && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
+			this.#flags |= holding;
+			const hold = (this.#hold ??= {since: 0, totalMs: 0});
+			hold.since = this.#host.now();
 			this.#host.hold(this);
 		}
 	}
@@ -215,7 +239,7 @@ export class Subscriber {
 		}
 		const abandoned = this.#pending?.clear() ?? [];
 		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
-		if (this.#heldSince >= 0) this.#releaseIfRoom();
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 		return retrying.length + abandoned.length;
 	}
 
@@ -287,7 +311,7 @@ export class Subscriber {
 		stats.inFlight--;
 		tracker?.succeeded();
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
-		if (this.#heldSince >= 0) this.#releaseIfRoom();
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 	}
 
 	/**
@@ -297,9 +321,10 @@ export class Subscriber {
 	#releaseIfRoom(): void {
 		const {maxPending} = this.settings;
 		const lowWater = maxPending === 0 ? 0 : Math.min(maxPending - 1, Math.floor((maxPending * 3) / 4));
-		if (this.#isActive && (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency))) return;
-		this.#heldMs += this.#host.now() - this.#heldSince;
-		this.#heldSince = -1;
+		if ((this.#flags & active) !== 0 && (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency))) return;
+		const hold = this.#hold!;
+		hold.totalMs += this.#host.now() - hold.since;
+		this.#flags &= ~holding;
 		this.#host.release(this);
 	}
 
@@ -327,13 +352,13 @@ export class Subscriber {
 		this.#deadLetter(event, error, 'handler-failed', attempt);
 		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
-		if (this.#heldSince >= 0) this.#releaseIfRoom();
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 	}
 
 	/** Starts buffered events while slots are free; a loop, not recursion, so a long buffer cannot overflow the stack. */
 	#pump(): void {
-		if (this.#isPumping) return;
-		this.#isPumping = true;
+		if ((this.#flags & pumping) !== 0) return;
+		this.#flags |= pumping;
 		try {
 			const pending = this.#pending!;
 			while (this.#running < this.#concurrency && pending.length > 0) {
@@ -341,7 +366,7 @@ export class Subscriber {
 				this.#attempt(event, tracker, 1);
 			}
 		} finally {
-			this.#isPumping = false;
+			this.#flags &= ~pumping;
 		}
 	}
 
