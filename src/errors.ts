@@ -264,6 +264,15 @@ function truncate(text: string, max = 120): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** Text for any thrown value, whatever it is: a revoked Proxy, an object without a prototype or whose `toString` throws. */
 function describe(value: unknown): string {
-	return value instanceof Error ? value.message : String(value);
+	try {
+		return value instanceof Error ? String(value.message) : String(value);
+	} catch {
+		try {
+			return Object.prototype.toString.call(value);
+		} catch {
+			return '[a value that cannot be described]';
+		}
+	}
 }

@@ -1,4 +1,5 @@
 import type {HandlerContext} from '../delivery/handler-context.js';
+import {describeValue} from '../internal/assert.js';
 import type {Router} from '../routing/router.js';
 import type {SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
 import type {BusEvent, PublishOptions} from '../types.js';
@@ -85,7 +86,7 @@ export class EventFactory {
 	/** Freezes an envelope a subscription's `transform` returned. */
 	freezeTransformed(event: BusEvent): BusEvent {
 		if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') {
-			throw new TypeError(`Expected \`transform()\` to return an event envelope, got \`${String(event)}\` (${event === null ? 'null' : typeof event})`);
+			throw new TypeError(`Expected \`transform()\` to return an event envelope, got ${describeValue(event)}`);
 		}
 		if (this.#options.freezePayloads) deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth);
 		return Object.isFrozen(event) ? event : Object.freeze({...event});

@@ -113,7 +113,7 @@ export class Subscriber {
 	#running = 0;
 	/** Set on its first hold: most subscriptions never hold dispatch back, and one field costs less than two. */
 	#hold: HoldTimes | undefined;
-	/** The event its handler is handling now, with concurrency 1 only: to refuse a handler awaiting its own delivery. */
+	/** The event its async handler (concurrency 1) is handling: to refuse a handler awaiting its own delivery. */
 	#handling: BusEvent | undefined;
 
 	constructor(settings: SubscriberSettings, host: SubscriberHost) {
@@ -167,9 +167,17 @@ export class Subscriber {
 		return hold.totalMs + ((this.#flags & holding) === 0 ? 0 : this.#host.now() - hold.since);
 	}
 
-	/** True while its handler (concurrency 1) is handling `event`: waiting for its delivery there would never end. */
+	/**
+	 * True while its handler (concurrency 1) is awaiting something after handling `event` synchronously: a
+	 * delivery awaited there would wait behind that very call, forever.
+	 */
 	isHandling(event: BusEvent): boolean {
 		return this.#handling === event;
+	}
+
+	/** Handler calls at once. */
+	get concurrency(): number {
+		return this.#concurrency;
 	}
 
 	/**
@@ -266,32 +274,59 @@ export class Subscriber {
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
-		if (this.#concurrency === 1) this.#handling = event;
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
+		const context = this.#host.context;
+		// Which subscriber's handler runs now, for the synchronous part of the call: a publish there that awaits its
+		// own delivery is refused (`isHandling` covers the part after an await).
+		const outer = context.subscriber;
+		context.subscriber = this;
 		let result: unknown;
 		try {
-			result = this.#host.context.run(event, this.#handler);
+			result = context.run(event, this.#handler);
 		} catch (error) {
+			context.subscriber = outer;
 			this.#failed(event, tracker, attempt, error);
 			return;
 		}
-		if (!isThenable(result)) {
+		context.subscriber = outer;
+		if (typeof result !== 'object' || result === null) {
 			this.#succeeded(tracker);
 			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 			return;
 		}
-		// Promise.resolve turns a foreign thenable whose `then` throws into a rejection instead of a crash here.
-		const promise = result instanceof Promise ? result : Promise.resolve(result);
+		this.#settleLater(event, tracker, attempt, result, startedAt);
+	}
+
+	/** A handler returned an object: a promise (or thenable) to wait for, or a plain value (a success). */
+	#settleLater(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, result: object, startedAt: number): void {
+		let promise: Promise<unknown> | undefined;
+		try {
+			// Reading `then` or the prototype of a hostile return value (a revoked Proxy) throws: a failed attempt.
+			// Promise.resolve turns a foreign thenable whose `then` throws later into a rejection.
+			if (isThenable(result)) promise = result instanceof Promise ? result : Promise.resolve(result);
+		} catch (error) {
+			this.#failed(event, tracker, attempt, error);
+			return;
+		}
+		if (promise === undefined) {
+			this.#succeeded(tracker);
+			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
+			return;
+		}
+		// Set here, on the async path only (a store per delivery would cost the synchronous fast path).
+		if (this.#concurrency === 1) this.#handling = event;
 		const {timeoutMs} = this.settings;
 		// Node fires a longer timer at once; a timeout that long means no timeout.
 		const settled = timeoutMs === undefined || timeoutMs > maxTimerDelay ? promise : withTimeout(promise, timeoutMs, this.settings.id);
 		settled.then(
 			() => {
+				this.#handling = undefined;
 				this.#succeeded(tracker);
 				if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 				this.#host.settled();
 			},
 			(error: unknown) => {
+				this.#handling = undefined;
 				this.#failed(event, tracker, attempt, error);
 				this.#host.settled();
 			},
@@ -305,7 +340,6 @@ export class Subscriber {
 
 	#succeeded(tracker: DeliveryTracker | undefined): void {
 		this.#running--;
-		this.#handling = undefined;
 		const stats = this.#stats;
 		stats.delivered++;
 		stats.inFlight--;
@@ -347,7 +381,6 @@ export class Subscriber {
 			return;
 		}
 		this.#running--;
-		this.#handling = undefined;
 		stats.inFlight--;
 		this.#deadLetter(event, error, 'handler-failed', attempt);
 		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});

@@ -130,20 +130,21 @@ export class SyncSubscriber {
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker, attempt: number): void {
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
-		let result: unknown;
+		let promise: Promise<unknown> | undefined;
 		try {
 			const injected = this.#host.failures.check(event, this.settings.name);
 			if (injected !== undefined) throw injected.error;
-			result = this.#host.context.run(event, this.settings.handler);
+			const result = this.#host.context.run(event, this.settings.handler);
+			// Inside the try: reading `then` or the prototype of a hostile return value (a revoked Proxy) throws.
+			if (isThenable(result)) promise = result instanceof Promise ? result : Promise.resolve(result);
 		} catch (error) {
 			this.#failed(event, tracker, attempt, error);
 			return;
 		}
-		if (!isThenable(result)) {
+		if (promise === undefined) {
 			this.#succeeded(event, tracker, attempt, startedAt);
 			return;
 		}
-		const promise = result instanceof Promise ? result : Promise.resolve(result);
 		const {timeoutMs} = this.settings;
 		(timeoutMs === undefined ? promise : withTimeout(promise, timeoutMs, this.settings.id)).then(
 			() => {

@@ -117,6 +117,34 @@ describe('no deadlocks - handlers that publish', () => {
 		expect(bus.getMetrics()).toMatchObject({inFlight: 0, queueSize: 0, published: 1});
 	});
 
+	test('the same cycle after an await in the handler fails fast too', async () => {
+		const bus = new EventBus();
+		const errors: unknown[] = [];
+		bus.subscribe('task.*', async event => {
+			if (event.topic !== 'task.first') return;
+			await nextMacrotask();
+			errors.push(await rejectionOf(bus.publish('task.second', null, {awaitDelivery: true})));
+		});
+		await bus.publish('task.first', null);
+		await within(bus.drain());
+		expect(errors).toEqual([expect.any(DeliveryCycleError)]);
+	});
+
+	test('with concurrency above 1 a handler may await delivery to its own subscription: a free slot handles it', async () => {
+		const bus = new EventBus();
+		let succeeded = -1;
+		bus.subscribe(
+			'task.*',
+			async event => {
+				if (event.topic === 'task.first') succeeded = (await bus.publish('task.second', null, {awaitDelivery: true})).succeeded;
+			},
+			{concurrency: 2},
+		);
+		await bus.publish('task.first', null);
+		await within(bus.drain());
+		expect(succeeded).toBe(1);
+	});
+
 	test('awaiting delivery from a handler to a topic only another subscription matches is no cycle', async () => {
 		const bus = new EventBus();
 		let succeeded = -1;
