@@ -2,6 +2,13 @@
  * topicbus: an in-process event bus for Node.js.
  * The public API, as one explicit list: values first, then types.
  */
+import {registerSchemaLoader} from './core/bus-options.js';
+import {SchemaRegistry as Registry} from './schema/index.js';
+
+// This entry carries the schema layer, so buses made through it accept `schemas` as a folder or a list. Core itself
+// never loads ajv: it only talks to the registry's `check`.
+registerSchemaLoader(source => Registry.from(source));
+
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {serializeError} from './core/serialize-error.js';
@@ -42,7 +49,7 @@ export {
 	WaitTimeoutError,
 } from './errors.js';
 
-export type {EventBusOptions} from './core/bus-options.js';
+export type {EventBusOptions, PayloadValidator} from './core/bus-options.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
 export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
 export type {LatencySummary} from './consumers/latency-histogram.js';

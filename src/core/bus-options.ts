@@ -1,5 +1,5 @@
-import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString} from '../internal/assert.js';
-import {SchemaRegistry, validationModes, type JsonSchema, type ValidationMode} from '../schema/schema-registry.js';
+import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString, fail} from '../internal/assert.js';
+import type {JsonSchema, SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
 import type {QueueOverflowPolicy} from '../types.js';
 
 /** Options of `new EventBus(options)` and `getEventBus(options)`. */
@@ -54,8 +54,43 @@ export interface ResolvedBusOptions {
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
 	readonly dispatchBatchSize: number;
-	readonly schemas: SchemaRegistry | undefined;
+	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
+}
+
+/**
+ * What the bus needs of a schema registry: the check it runs on every publish. Core talks to this interface only,
+ * so that it never loads ajv itself; a `SchemaRegistry` is one.
+ */
+export interface PayloadValidator {
+	/** The error to reject (or, in `warn` mode, report) the payload with; `undefined` when it passes. */
+	check(topic: string, payload: unknown, mode: ValidationMode): Error | undefined;
+}
+
+/** Turns a folder or a list of schemas into a validator (`SchemaRegistry.from`); registered by the schema layer. */
+export type SchemaLoader = (source: string | readonly JsonSchema[]) => PayloadValidator;
+
+// Kept here rather than imported from the schema layer, whose module loads ajv.
+const validationModes: readonly ValidationMode[] = ['off', 'warn', 'enforce', 'strict'];
+
+let schemaLoader: SchemaLoader | undefined;
+
+/**
+ * Lets `schemas: 'folder'` and `schemas: [...]` work: the main entry registers `SchemaRegistry.from`, so that
+ * ajv is loaded by whoever uses schemas, never by core itself.
+ */
+export function registerSchemaLoader(loader: SchemaLoader): void {
+	schemaLoader = loader;
+}
+
+function resolveSchemas(schemas: EventBusOptions['schemas']): PayloadValidator | undefined {
+	if (schemas === undefined) return undefined;
+	if (typeof schemas === 'object' && schemas !== null && !Array.isArray(schemas) && typeof (schemas as Partial<PayloadValidator>).check === 'function') {
+		return schemas as PayloadValidator;
+	}
+	if (typeof schemas !== 'string' && !Array.isArray(schemas)) fail('options.schemas', 'a folder, a list of JSON Schemas or a SchemaRegistry', schemas);
+	if (schemaLoader === undefined) fail('options.schemas', 'a SchemaRegistry (no schema loader is registered: import topicbus, or pass SchemaRegistry.from(...))', schemas);
+	return schemaLoader(schemas as string | readonly JsonSchema[]);
 }
 
 /**
@@ -89,7 +124,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		freezePayloads: given.freezePayloads ?? true,
 		maxPayloadDepth: given.maxPayloadDepth ?? 64,
 		dispatchBatchSize: given.dispatchBatchSize ?? 512,
-		schemas: given.schemas === undefined ? undefined : SchemaRegistry.from(given.schemas),
+		schemas: resolveSchemas(given.schemas),
 		validation: given.validation ?? 'enforce',
 	};
 }

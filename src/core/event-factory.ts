@@ -1,7 +1,8 @@
 import type {HandlerContext} from '../delivery/handler-context.js';
 import {describeValue} from '../internal/assert.js';
 import type {Router} from '../routing/router.js';
-import type {SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
+import type {ValidationMode} from '../schema/schema-registry.js';
+import type {PayloadValidator} from './bus-options.js';
 import type {BusEvent, PublishOptions} from '../types.js';
 import {Clock} from './clock.js';
 import {createEnvelope, deepFreeze} from './envelope.js';
@@ -15,7 +16,7 @@ export interface EventFactoryOptions {
 	readonly source: string;
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
-	readonly schemas: SchemaRegistry | undefined;
+	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
 	/** An invalid payload in `warn` mode: published anyway, and reported here. */
 	readonly warn: (error: Error) => void;
