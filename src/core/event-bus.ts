@@ -133,7 +133,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			idle: () => this.#idle.check(),
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
-			isHeld: () => this.#holders.size > 0 && this.#awaitedByHandlers === 0,
 			isInHandler: () => this.#context.current() !== undefined,
 		});
 		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
@@ -158,6 +157,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			now: () => performance.now(),
 			hold: subscriber => {
 				this.#holders.add(subscriber);
+				this.#updateHold();
 				if (this.#diagnostics.hasListeners('held')) {
 					const {id, name} = subscriber.settings;
 					this.#diagnostics.emit('held', {subscriptionId: id, subscriptionName: name, pending: subscriber.pending, queueSize: this.#ingress.size});
@@ -169,7 +169,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 					const {id, name} = subscriber.settings;
 					this.#diagnostics.emit('released', {subscriptionId: id, subscriptionName: name, heldMs: subscriber.heldMs});
 				}
-				if (this.#holders.size === 0) this.#ingress.resume();
+				this.#updateHold();
 			},
 		};
 	}
@@ -242,7 +242,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			if (report === undefined) return Promise.resolve(event);
 			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
 			// the dispatcher reach it, or the handler, and so the holder, would never finish.
-			if (this.#awaitedByHandlers > 0) this.#ingress.resume();
+			this.#updateHold();
 			return report;
 		}
 		return offered.then<BusEvent | DeliveryReport>(
@@ -557,12 +557,21 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
 
+	/**
+	 * Holds dispatch back while a subscriber's buffer is full, unless an event a handler awaits is queued: the
+	 * dispatcher must reach it, or that handler (perhaps of the holding subscription) would wait forever.
+	 */
+	#updateHold(): void {
+		if (this.#holders.size > 0 && this.#awaitedByHandlers === 0) this.#ingress.hold();
+		else this.#ingress.resume();
+	}
+
 	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
 		const tracker = this.#trackers.get(event);
 		if (tracker !== undefined) {
 			this.#trackers.delete(event);
 			// Once the last such event is dispatched, holders hold dispatch back again (the dispatcher asks before each event).
-			if (tracker.isAwaitedByHandler) this.#awaitedByHandlers--;
+			if (tracker.isAwaitedByHandler && --this.#awaitedByHandlers === 0) this.#updateHold();
 		}
 		return tracker;
 	}

@@ -23,8 +23,6 @@ export interface IngressQueueOptions<T> {
 	readonly fault: (error: unknown) => void;
 	/** Runs the dispatcher outside the caller's async context. */
 	readonly detach: (fn: () => void) => void;
-	/** True while a subscriber holds dispatch back; the dispatcher then stops until {@link IngressQueue.resume}. */
-	readonly isHeld: () => boolean;
 	/** True when the caller is a handler of this bus (asked only when the queue is full under `wait`). */
 	readonly isInHandler: () => boolean;
 }
@@ -55,7 +53,9 @@ export class IngressQueue<T extends {readonly priority: number}> {
 	#waiterHead = 0;
 	readonly #scheduler = new PQueue({concurrency: 1});
 	#isScheduled = false;
-	/** The dispatcher stopped because a subscriber holds it back; {@link resume} starts it again. */
+	/** {@link hold} was called: the dispatcher stops before its next item. */
+	#isHoldRequested = false;
+	/** The dispatcher stopped because of a hold; {@link resume} starts it again. */
 	#isHeld = false;
 
 	constructor(options: IngressQueueOptions<T>) {
@@ -148,8 +148,14 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		return true;
 	}
 
-	/** Starts the dispatcher again after a hold, if it has items. */
+	/** Stops the dispatcher before its next item (a subscriber's buffer is full) until {@link resume}. */
+	hold(): void {
+		this.#isHoldRequested = true;
+	}
+
+	/** Lifts a hold and starts the dispatcher again, if it has items. */
 	resume(): void {
+		this.#isHoldRequested = false;
 		if (!this.#isHeld) return;
 		this.#isHeld = false;
 		if (!this.#isScheduled && this.#buffer.length > 0) {
@@ -185,12 +191,12 @@ export class IngressQueue<T extends {readonly priority: number}> {
 	};
 
 	readonly #run = async (): Promise<void> => {
-		const {dispatch, batchSize, isHeld} = this.#options;
+		const {dispatch, batchSize} = this.#options;
 		const buffer = this.#buffer;
 		try {
 			for (;;) {
 				for (let count = 0; count < batchSize && buffer.length > 0; count++) {
-					if (isHeld()) {
+					if (this.#isHoldRequested) {
 						this.#isHeld = true;
 						return;
 					}

@@ -39,7 +39,7 @@ describe('core stays light', () => {
 	});
 
 	test('any object with check() is a validator', async () => {
-		const bus = new EventBus({schemas: {check: topic => (topic === 'bad.topic' ? new Error('refused') : undefined)} as never});
+		const bus = new EventBus({schemas: {check: (topic: string) => (topic === 'bad.topic' ? new Error('refused') : undefined)} as never});
 		await expect(bus.publish('bad.topic', 1)).rejects.toThrow('refused');
 		await expect(bus.publish('good.topic', 1)).resolves.toMatchObject({topic: 'good.topic'});
 	});

@@ -36,7 +36,6 @@ function harness(capacity: number, overflow: QueueOverflowPolicy, overrides: Par
 		drop(dropped) {
 			log.push(`drop ${dropped.value}`);
 		},
-		isHeld: () => false,
 		isInHandler: () => false,
 		idle() {
 			const waiters = idleWaiters;
