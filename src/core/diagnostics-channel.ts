@@ -1,6 +1,20 @@
 import {EventEmitter} from 'eventemitter3';
-import {assertFunction} from '../internal/assert.js';
+import {assertFunction, fail} from '../internal/assert.js';
 import type {BusDiagnostics} from '../types.js';
+
+/** Every diagnostic a bus emits: `on()` refuses other names (an EventEmitter habit would otherwise never fire). */
+const diagnosticNames: ReadonlySet<string> = new Set<keyof BusDiagnostics>([
+	'deadLetter',
+	'retry',
+	'delivered',
+	'rejected',
+	'warning',
+	'held',
+	'released',
+	'drained',
+	'stopped',
+	'closed',
+]);
 
 /**
  * The bus's own lifecycle and diagnostic events (eventemitter3), apart from published events. Emitting never
@@ -14,6 +28,10 @@ export class DiagnosticsChannel {
 
 	/** Adds a listener; returns a function that removes it (calling it again does nothing). */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
+		if (!diagnosticNames.has(name)) {
+			const hint = typeof name === 'string' && !name.startsWith('$') ? `; to receive published events, use bus.subscribe(${JSON.stringify(name)}, handler)` : '';
+			fail('name', `one of the bus's diagnostics (${[...diagnosticNames].join(', ')})${hint}`, name);
+		}
 		assertFunction('listener', listener);
 		// A context of its own, so that removing this registration leaves any other of the same function in place
 		// (eventemitter3's `off(name, fn)` alone would remove them all).
