@@ -25,6 +25,7 @@ export const ErrorCodes = {
 	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
 	DeliveryCycleError: 'ERR_DELIVERY_CYCLE',
 	BusOptionsConflictError: 'ERR_BUS_OPTIONS_CONFLICT',
+	BatchInterruptedError: 'ERR_BATCH_INTERRUPTED',
 } as const;
 
 /** A stable error code. */
@@ -72,13 +73,16 @@ export class InvalidTopicError extends EventBusError {
 	}
 }
 
-/** A payload the bus cannot carry safely (nested deeper than `maxPayloadDepth`, or not cloneable data). */
+/**
+ * A payload the bus cannot carry safely: nested deeper than `maxPayloadDepth` (`too-deep`), or throwing when read
+ * (`unreadable`: a throwing getter, a revoked or hostile Proxy; the thrown value is the `cause`).
+ */
 export class InvalidPayloadError extends EventBusError {
 	readonly topic: string;
-	readonly reason: 'too-deep';
+	readonly reason: 'too-deep' | 'unreadable';
 
-	constructor(topic: string, reason: 'too-deep', detail: string) {
-		super(ErrorCodes.InvalidPayloadError, `Invalid payload for \`${truncate(topic)}\`: ${detail}`);
+	constructor(topic: string, reason: 'too-deep' | 'unreadable', detail: string, cause?: unknown) {
+		super(ErrorCodes.InvalidPayloadError, `Invalid payload for \`${truncate(topic)}\`: ${detail}`, cause === undefined ? undefined : {cause});
 		this.topic = topic;
 		this.reason = reason;
 	}
@@ -111,6 +115,19 @@ export class DeliveryCycleError extends EventBusError {
 		);
 		this.topic = topic;
 		this.subscriptionId = subscriptionId;
+	}
+}
+
+/**
+ * A `publishBatch` that waited for queue space was cut short (`stop()`, the waiting-producers cap) after some of its
+ * events were accepted: those are in `accepted`, in order, and will be delivered; the others were not accepted.
+ */
+export class BatchInterruptedError extends EventBusError {
+	readonly accepted: readonly {readonly id: string; readonly topic: string}[];
+
+	constructor(accepted: readonly {readonly id: string; readonly topic: string}[], total: number, cause: unknown) {
+		super(ErrorCodes.BatchInterruptedError, `publishBatch was interrupted after ${accepted.length} of ${total} events were accepted: ${describe(cause)}`, {cause});
+		this.accepted = accepted;
 	}
 }
 

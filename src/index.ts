@@ -32,6 +32,7 @@ export {
 } from './schema/index.js';
 export {
 	AbortError,
+	BatchInterruptedError,
 	BatchValidationError,
 	BusClosedError,
 	BusOptionsConflictError,

@@ -1,4 +1,4 @@
-import {BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
+import {BatchInterruptedError, BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
@@ -295,7 +295,9 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Publishes several events, all or nothing: every item is validated first, and if any is invalid nothing is
 	 * queued and the promise rejects with `BatchValidationError` listing each bad item. With the `reject` policy a
 	 * batch larger than the free space rejects with `QueueFullError`, again with nothing queued. Resolves with the
-	 * envelopes, in order, once all are accepted.
+	 * envelopes, in order, once all are accepted. Under `wait`, a batch that has to wait for space can be cut short
+	 * (`stop()`, the waiting-producers cap): it then rejects with `BatchInterruptedError`, whose `accepted` lists the
+	 * envelopes queued before (they are delivered; the rest were never accepted), or with the plain error when none was.
 	 */
 	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		if (!Array.isArray(items)) fail('items', 'an array', items);
@@ -315,9 +317,25 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			rejectBatch(items, failure, errors, this.#reject);
 			throw failure;
 		}
-		for (const event of events) {
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index]!;
+			let interruption: unknown;
 			const offered = this.#ingress.offer(event);
-			if (typeof offered === 'object') await offered;
+			if (offered === 'full') {
+				interruption = new QueueFullError(event.topic, this.#options.maxQueueSize);
+			} else if (typeof offered === 'object') {
+				try {
+					await offered;
+				} catch (error) {
+					interruption = error;
+				}
+			}
+			if (interruption !== undefined) {
+				// Accepted events may already be delivered: they cannot be taken back, so the error names them.
+				for (const item of items.slice(index)) this.#reject(item.topic, item.payload, interruption);
+				if (index === 0) throw interruption;
+				throw new BatchInterruptedError(events.slice(0, index), events.length, interruption);
+			}
 		}
 		return events;
 	}

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {
 	AbortError,
+	BatchInterruptedError,
 	BatchValidationError,
 	BusClosedError,
 	BusOptionsConflictError,
@@ -37,6 +38,7 @@ const samples: Record<keyof typeof ErrorCodes, EventBusError> = {
 	DeadLetterReplayError: new DeadLetterReplayError('dl-1', 'not-found', 'no dead letter has this id'),
 	DeliveryCycleError: new DeliveryCycleError('order.created', 'sub_1', 'orders'),
 	BusOptionsConflictError: new BusOptionsConflictError('source'),
+	BatchInterruptedError: new BatchInterruptedError([{id: 'e-1', topic: 'a'}], 3, new BusClosedError('stopping', 'publish')),
 };
 
 describe('errors', () => {
