@@ -156,7 +156,7 @@ export interface SubscriptionInfo {
 export interface PublishOptions {
 	/** Higher is dispatched before lower-priority events still queued. @default 0 */
 	readonly priority?: number;
-	/** @default inherited from the event being handled, else the new event's id */
+	/** Wins over the inherited one when given. @default inherited from the event being handled, else the new event's id */
 	readonly correlationId?: string;
 	/** @default the id of the event being handled, if any */
 	readonly causationId?: string;
