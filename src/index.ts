@@ -87,6 +87,8 @@ export type {
 	Consumer,
 	ConsumerHandle,
 	DeadLetter,
+	DeadLetterEvent,
+	DeadLetterPayload,
 	DeadLetterReason,
 	DeliveredNotice,
 	DeliveryFailure,

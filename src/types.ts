@@ -18,8 +18,8 @@ export type EventMap = Record<string, unknown>;
 // `any`, not `unknown`: only an index signature of `any` lets an interface satisfy it.
 export type EventMapLike = Record<string, any>;
 
-/** The topics of an event map, as strings. */
-export type TopicOf<Events extends EventMapLike> = keyof Events & string;
+/** The topics of an event map, as strings; `$`-topics are the bus's own and never publishable. */
+export type TopicOf<Events extends EventMapLike> = Exclude<keyof Events & string, `$${string}`>;
 
 /**
  * The envelope every subscriber receives. Frozen: no subscriber can change what another one sees.
@@ -49,7 +49,9 @@ export interface BusEvent<Payload = unknown, Topic extends string = string> {
  * The event type a handler of `Pattern` receives: a union of envelopes, one per topic of `Events` that the pattern
  * can match, discriminated by `topic` (so `if (event.topic === 'order.paid')` narrows the payload).
  */
-export type EventFor<Events extends EventMapLike, Pattern extends string> = string extends TopicOf<Events>
+export type EventFor<Events extends EventMapLike, Pattern extends string> = Pattern extends '$bus.dead-letter'
+	? DeadLetterEvent
+	: string extends TopicOf<Events>
 	? BusEvent<Events[string], string>
 	: {[Topic in MatchingTopics<TopicOf<Events>, Pattern>]: BusEvent<Events[Topic], Topic>}[MatchingTopics<TopicOf<Events>, Pattern>];
 
@@ -214,6 +216,14 @@ export interface DeadLetter {
 	readonly attempts: number;
 	readonly failedAt: number;
 }
+
+/** A dead letter as published on `$bus.dead-letter`: the error as plain data, so that it survives serialization. */
+export interface DeadLetterPayload extends Omit<DeadLetter, 'error'> {
+	readonly error: {readonly name: string; readonly message: string; readonly code?: string; readonly stack?: string};
+}
+
+/** What a subscription to `$bus.dead-letter` receives, on a typed bus as on an untyped one. */
+export type DeadLetterEvent = BusEvent<DeadLetterPayload, '$bus.dead-letter'>;
 
 /** A publish the bus refused, from the `rejected` diagnostic. Nothing of it was queued. */
 export interface PublishRejection {

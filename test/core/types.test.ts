@@ -136,3 +136,28 @@ describe('typed event map', () => {
 		expectTypeOf(typeChecksOnly).toBeFunction();
 	});
 });
+
+describe('typed bus - the bus own dead-letter topic', () => {
+	test('subscribing to $bus.dead-letter compiles and types the dead letter; publishing it does not compile', () => {
+		type WithBusTopic = Events & {'$bus.dead-letter': unknown};
+		const check = (bus: EventBus<WithBusTopic>): void => {
+			bus.subscribe('$bus.dead-letter', event => {
+				expectTypeOf(event.topic).toEqualTypeOf<'$bus.dead-letter'>();
+				expectTypeOf(event.payload.error.message).toEqualTypeOf<string>();
+				expectTypeOf(event.payload.attempts).toEqualTypeOf<number>();
+			});
+			// @ts-expect-error -- `$` topics are the bus's own: not publishable
+			void bus.publish('$bus.dead-letter', {});
+		};
+		expectTypeOf(check).toBeFunction();
+	});
+
+	test('an untyped bus types a $bus.dead-letter subscription too', () => {
+		const check = (bus: EventBus): void => {
+			bus.subscribe('$bus.dead-letter', event => {
+				expectTypeOf(event.payload.reason).toEqualTypeOf<import('../../src/index.js').DeadLetterReason>();
+			});
+		};
+		expectTypeOf(check).toBeFunction();
+	});
+});
