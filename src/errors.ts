@@ -28,6 +28,25 @@ export const ErrorCodes = {
 	BatchInterruptedError: 'ERR_BATCH_INTERRUPTED',
 } as const;
 
+/**
+ * Every stable warning code, with what it means. Warnings are reported, never thrown: on the bus's `warning`
+ * diagnostic, or (consumers with no bus listener to report to) through their `onWarning` or `process.emitWarning`.
+ * docs/errors.md has a table of every code; a test keeps that table, this list and the code in step.
+ */
+export const WarningCodes = Object.freeze({
+	ERR_LISTENER_FAILED: 'a diagnostic listener threw (the bus carried on)',
+	ERR_DISPATCHER_FAULT: 'the dispatcher failed unexpectedly (a bug); the events behind it were still dispatched',
+	ERR_DEAD_LETTER_NOT_PUBLISHED: 'a dead letter was emitted but not published on $bus.dead-letter: the queue was full',
+	ERR_SCHEMA_VALIDATION: "a payload failed its schema under `validation: 'warn'` and was published anyway",
+	ERR_CONSUMER_CLOSE_TIMEOUT: 'a consumer did not close within the timeout of `close({timeoutMs})`; the bus closed without it',
+	ERR_DEAD_LETTER_WRITE_FAILED: 'the dead-letter consumer could not write to its file',
+	ERR_DEAD_LETTER_LINE_SKIPPED: 'the dead-letter consumer skipped an unreadable line of its file',
+	ERR_TRACK_PUBLISH_FAILED: 'tracked() could not publish a tracking event (the tracked call was not affected)',
+} as const);
+
+/** A stable warning code. */
+export type WarningCode = keyof typeof WarningCodes;
+
 /** A stable error code. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

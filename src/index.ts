@@ -38,6 +38,7 @@ export {
 	BusOptionsConflictError,
 	DeliveryCycleError,
 	ErrorCodes,
+	WarningCodes,
 	EventBusError,
 	EventDroppedError,
 	FilterError,
@@ -74,7 +75,7 @@ export type {
 	ValidationMode,
 	ValidationResult,
 } from './schema/index.js';
-export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
+export type {BatchItemError, DropReason, ErrorCode, WarningCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
 export type {MatchingTopics, TopicMatches} from './topic-types.js';
 export type {
 	BackoffOptions,
