@@ -211,10 +211,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		if (options?.awaitDelivery === true) {
 			const parent = this.#context.current();
 			if (parent !== undefined) {
-				const running = this.#context.subscriber;
-				const cycle = this.#router
-					.routeValid(event.topic)
-					.find(subscriber => (subscriber === running ? subscriber.concurrency === 1 : subscriber.isHandling(parent)));
+				const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
 				if (cycle !== undefined) {
 					const error = new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
 					this.#reject(topic, payload, error);

@@ -10,11 +10,6 @@ let storage: AsyncLocalStorage<BusEvent> | undefined;
  * (when enabled) carries the event across the handler's awaits.
  */
 export class HandlerContext {
-	/**
-	 * The subscriber whose handler is running synchronously now, set by the subscriber around the call (opaque here:
-	 * delivery sets it, the bus compares it). Not carried across awaits.
-	 */
-	subscriber: object | undefined;
 	readonly #storage: AsyncLocalStorage<BusEvent> | undefined;
 	#current: BusEvent | undefined;
 

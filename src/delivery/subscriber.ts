@@ -68,6 +68,8 @@ const enabled = 2;
 const pumping = 4;
 /** Its full buffer holds the bus's dispatch back. */
 const holding = 8;
+/** Inside the synchronous part of a handler call. */
+const calling = 16;
 
 interface HoldTimes {
 	/** When the current hold began (host time). */
@@ -168,11 +170,11 @@ export class Subscriber {
 	}
 
 	/**
-	 * True while its handler (concurrency 1) is awaiting something after handling `event` synchronously: a
-	 * delivery awaited there would wait behind that very call, forever.
+	 * True while its handler is running synchronously now, or (concurrency 1) has returned a promise for `event` that
+	 * has not settled: a delivery to this subscription awaited from there would wait behind that very call.
 	 */
 	isHandling(event: BusEvent): boolean {
-		return this.#handling === event;
+		return (this.#flags & calling) !== 0 || this.#handling === event;
 	}
 
 	/** Handler calls at once. */
@@ -275,20 +277,18 @@ export class Subscriber {
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
-		const context = this.#host.context;
-		// Which subscriber's handler runs now, for the synchronous part of the call: a publish there that awaits its
-		// own delivery is refused (`isHandling` covers the part after an await).
-		const outer = context.subscriber;
-		context.subscriber = this;
+		// Marks the synchronous part of the call: one handler runs synchronously at a time, so a publish that finds
+		// this bit set comes from this subscription's handler (`isHandling` covers the part after an await).
+		this.#flags |= calling;
 		let result: unknown;
 		try {
-			result = context.run(event, this.#handler);
+			result = this.#host.context.run(event, this.#handler);
 		} catch (error) {
-			context.subscriber = outer;
+			this.#flags &= ~calling;
 			this.#failed(event, tracker, attempt, error);
 			return;
 		}
-		context.subscriber = outer;
+		this.#flags &= ~calling;
 		if (typeof result !== 'object' || result === null) {
 			this.#succeeded(tracker);
 			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
