@@ -108,7 +108,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#subscriptions = new SubscriptionTable(this.#router);
 		this.#consumers = new ConsumerRegistry(
 			(patterns, handler, options) => this.#subscribe(patterns, handler, options),
-			() => this.drain(),
+			() => this.#idle.whenIdle(),
 		);
 		this.#history = new History(this.#options.historySize);
 		this.#context = new HandlerContext(this.#options.asyncContext);
