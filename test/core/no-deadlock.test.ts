@@ -3,7 +3,7 @@
  * the test with "did not settle" instead of hanging the suite.
  */
 import {setTimeout as realSetTimeout} from 'node:timers';
-import {describe, expect, test} from 'vitest';
+import {describe, expect, test, vi} from 'vitest';
 import {BusClosedError, DeliveryCycleError, EventBus, QueueFullError, type BusEvent} from '../../src/index.js';
 import {deferred, nextMacrotask, rejectionOf} from './helpers.js';
 
@@ -361,5 +361,30 @@ describe('timeouts above 2^31-1 ms (Node fires longer timers at once)', () => {
 		await new Promise(resolve => realSetTimeout(resolve, 20));
 		await bus.publish('a', 1);
 		expect(await within(waiting)).toMatchObject({topic: 'a', payload: 1});
+	});
+});
+
+describe('backoff delays above 2^31-1 ms', () => {
+	test('a huge backoff does not retry at once', async () => {
+		vi.useFakeTimers();
+		try {
+			const bus = new EventBus();
+			let calls = 0;
+			bus.subscribe(
+				'a',
+				() => {
+					calls++;
+					throw new Error('fails');
+				},
+				{retry: {attempts: 2, backoff: {initialMs: 2 ** 32, maxMs: 2 ** 33, jitter: 'none'}}},
+			);
+			await bus.publish('a', 1);
+			await vi.advanceTimersByTimeAsync(10_000);
+			expect(calls).toBe(1);
+			await vi.advanceTimersByTimeAsync(2 ** 31);
+			expect(calls).toBe(2);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
