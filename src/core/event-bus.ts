@@ -150,7 +150,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			deadLetter: letter => this.#deadLetters.publish(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#idle.check(),
-			isTimingDeliveries: () => this.#diagnostics.hasListeners('delivered'),
+			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
 			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			expire: this.#subscriptions.remove,
 			random: () => Math.random(),

@@ -210,14 +210,20 @@ export class Subscriber {
 		} else {
 			this.#buffer(event, tracker);
 		}
-		// Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
-		// dispatcher stops handing out events instead (and the ingress queue, then the producers, wait).
-		if (this.#running >= this.#concurrency && (this.#flags & (active | holding)) === active && this.settings.overflow === 'wait' && this.pending >= this.settings.maxPending) {
-			this.#flags |= holding;
-			const hold = (this.#hold ??= {since: 0, totalMs: 0});
-			hold.since = this.#host.now();
-			this.#host.hold(this);
-		}
+		if (this.#running >= this.#concurrency) this.#holdIfFull();
+	}
+
+	/**
+	 * Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
+	 * dispatcher stops handing out events instead (and the ingress queue, then the producers, wait). A method of its
+	 * own, so that `deliver` stays small enough to be inlined into the dispatch loop.
+	 */
+	#holdIfFull(): void {
+		if ((this.#flags & (active | holding)) !== active || this.settings.overflow !== 'wait' || this.pending < this.settings.maxPending) return;
+		this.#flags |= holding;
+		const hold = (this.#hold ??= {since: 0, totalMs: 0});
+		hold.since = this.#host.now();
+		this.#host.hold(this);
 	}
 
 	#buffer(event: BusEvent, tracker: DeliveryTracker | undefined): void {

@@ -112,7 +112,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 			freeze: event => this.#events.freezeTransformed(event),
 			deadLetter: letter => this.#deadLetter(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
-			isTimingDeliveries: () => this.#diagnostics.hasListeners('delivered'),
+			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
 			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			settled: () => this.#dispatchQueued(),
 			expire: this.#subscriptions.remove,
