@@ -46,7 +46,17 @@ import {createSubscriptionHandle} from './subscription-handle.js';
 import {describeSubscriptions} from './subscription-info.js';
 import {SubscriptionTable} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
-import {createProducer, type Producer, type ProducerOptions} from '../producers/producer.js';
+import type {Producer, ProducerOptions} from '../producers/producer.js';
+
+/** Builds `bus.producer()`'s scoped publisher; the producers layer registers it (core never imports that layer). */
+type ProducerFactory = (bus: Bus<never>, options: ProducerOptions<string> | undefined) => unknown;
+
+let producerFactory: ProducerFactory | undefined;
+
+/** Registers how `bus.producer()` builds a producer: the main entry passes `createProducer`. */
+export function registerProducerFactory(factory: ProducerFactory): void {
+	producerFactory = factory;
+}
 
 export {deadLetterTopic} from './dead-letter-publisher.js';
 
@@ -379,7 +389,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * through it behaves exactly like `publish` (same validation, same rejections).
 	 */
 	producer<const Prefix extends string = ''>(options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
-		return createProducer(this, options);
+		if (producerFactory === undefined) throw new TypeError('Expected the producers layer to be loaded for `bus.producer()`: import it from `topicbus`');
+		return producerFactory(this as unknown as Bus<never>, options) as Producer<Events, Prefix>;
 	}
 
 	/**

@@ -31,6 +31,17 @@ describe('core stays light', () => {
 		expect([...packages].filter(name => name.startsWith('ajv'))).toEqual([]);
 	});
 
+	test('core loads nothing from the layers on top of it (producers, consumers, testing) at run time', () => {
+		const {files} = runtimeGraph('core/event-bus.ts');
+		expect([...files].filter(file => /^(producers|consumers|testing)\//.test(file))).toEqual([]);
+	});
+
+	test('bus.producer() still works through the main entry', async () => {
+		const bus = new EventBus();
+		const orders = bus.producer({topicPrefix: 'order', source: 'checkout'});
+		await expect(orders.publish('created', {id: 'o-1'})).resolves.toMatchObject({topic: 'order.created', source: 'checkout'});
+	});
+
 	test('a SchemaRegistry passed in is used through its check()', async () => {
 		const registry = SchemaRegistry.from([{$id: 'order.created', type: 'object', properties: {id: {type: 'string'}}, required: ['id']}]);
 		const bus = new EventBus({schemas: registry});
