@@ -73,8 +73,13 @@ describe('typed event map', () => {
 		expectTypeOf<EventFor<Events, 'billing.*'>>().toBeNever();
 	});
 
-	test('types - a segment glob is taken to match any segment', () => {
+	test('types - a segment glob matches its alternatives or its shape; a richer one any segment', () => {
 		expectTypeOf<EventFor<Events, 'order.{created,paid}'>>().toEqualTypeOf<OrderCreated | OrderPaid>();
+		expectTypeOf<EventFor<Events, 'order.{paid,refunded}'>>().toEqualTypeOf<OrderPaid>();
+		expectTypeOf<EventFor<Events, 'user.*-up'>>().toEqualTypeOf<UserSignedUp>();
+		expectTypeOf<EventFor<Events, 'user.*-failed'>>().toBeNever();
+		expectTypeOf<EventFor<Events, 'order.cr*'>>().toEqualTypeOf<OrderCreated>();
+		expectTypeOf<EventFor<Events, 'order.?aid'>>().toEqualTypeOf<OrderCreated | OrderPaid>();
 	});
 
 	test('types - subscribe options see the same event type as the handler', () => {
