@@ -630,6 +630,10 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				abandoned++;
 			}
 			abandoned += this.#subscriptions.abandonPending();
+			// Nothing new is accepted now: a handler that still hangs must not hold back the dead letters of the
+			// abandoned events.
+			this.#holders.clear();
+			this.#updateHold();
 		}
 		this.#state = 'stopped';
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};

@@ -388,3 +388,22 @@ describe('backoff delays above 2^31-1 ms', () => {
 		}
 	});
 });
+
+describe('after a stop that timed out', () => {
+	test('a hanging handler no longer holds dispatch back: the abandoned events reach $bus.dead-letter subscribers', async () => {
+		const bus = new EventBus();
+		const published: unknown[] = [];
+		bus.subscribe('$bus.dead-letter', event => {
+			published.push(event.payload.event.payload);
+		});
+		bus.subscribe('a', async () => new Promise(() => {}), {maxPending: 0});
+		await bus.publish('a', 1);
+		await bus.publish('a', 2);
+		await nextMacrotask();
+		const report = await within(bus.stop({timeoutMs: 10}));
+		expect(report).toMatchObject({drained: false, abandoned: 1});
+		await nextMacrotask();
+		await nextMacrotask();
+		expect(published).toEqual([2]);
+	});
+});
