@@ -23,7 +23,29 @@ export const ErrorCodes = {
 	SchemaValidationError: 'ERR_SCHEMA_VALIDATION',
 	SchemaRegistryError: 'ERR_SCHEMA_REGISTRY',
 	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
+	DeliveryCycleError: 'ERR_DELIVERY_CYCLE',
+	BusOptionsConflictError: 'ERR_BUS_OPTIONS_CONFLICT',
+	BatchInterruptedError: 'ERR_BATCH_INTERRUPTED',
 } as const;
+
+/**
+ * Every stable warning code, with what it means. Warnings are reported, never thrown: on the bus's `warning`
+ * diagnostic, or (consumers with no bus listener to report to) through their `onWarning` or `process.emitWarning`.
+ * docs/errors.md has a table of every code; a test keeps that table, this list and the code in step.
+ */
+export const WarningCodes = Object.freeze({
+	ERR_LISTENER_FAILED: 'a diagnostic listener threw (the bus carried on)',
+	ERR_DISPATCHER_FAULT: 'the dispatcher failed unexpectedly (a bug); the events behind it were still dispatched',
+	ERR_DEAD_LETTER_NOT_PUBLISHED: 'a dead letter was emitted but not published on $bus.dead-letter: the queue was full',
+	ERR_SCHEMA_VALIDATION: "a payload failed its schema under `validation: 'warn'` and was published anyway",
+	ERR_CONSUMER_CLOSE_TIMEOUT: 'a consumer did not close within the timeout of `close({timeoutMs})`; the bus closed without it',
+	ERR_DEAD_LETTER_WRITE_FAILED: 'the dead-letter consumer could not write to its file',
+	ERR_DEAD_LETTER_LINE_SKIPPED: 'the dead-letter consumer skipped an unreadable line of its file',
+	ERR_TRACK_PUBLISH_FAILED: 'tracked() could not publish a tracking event (the tracked call was not affected)',
+} as const);
+
+/** A stable warning code. */
+export type WarningCode = keyof typeof WarningCodes;
 
 /** A stable error code. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -70,13 +92,16 @@ export class InvalidTopicError extends EventBusError {
 	}
 }
 
-/** A payload the bus cannot carry safely (nested deeper than `maxPayloadDepth`, or not cloneable data). */
+/**
+ * A payload the bus cannot carry safely: nested deeper than `maxPayloadDepth` (`too-deep`), or throwing when read
+ * (`unreadable`: a throwing getter, a revoked or hostile Proxy; the thrown value is the `cause`).
+ */
 export class InvalidPayloadError extends EventBusError {
 	readonly topic: string;
-	readonly reason: 'too-deep';
+	readonly reason: 'too-deep' | 'unreadable';
 
-	constructor(topic: string, reason: 'too-deep', detail: string) {
-		super(ErrorCodes.InvalidPayloadError, `Invalid payload for \`${truncate(topic)}\`: ${detail}`);
+	constructor(topic: string, reason: 'too-deep' | 'unreadable', detail: string, cause?: unknown) {
+		super(ErrorCodes.InvalidPayloadError, `Invalid payload for \`${truncate(topic)}\`: ${detail}`, cause === undefined ? undefined : {cause});
 		this.topic = topic;
 		this.reason = reason;
 	}
@@ -91,6 +116,51 @@ export class QueueFullError extends EventBusError {
 		super(ErrorCodes.QueueFullError, `Queue is full (capacity ${capacity}); \`${truncate(topic)}\` was not queued`);
 		this.topic = topic;
 		this.capacity = capacity;
+	}
+}
+
+/**
+ * A handler published with `awaitDelivery: true` to a topic its own subscription (concurrency 1) matches: the event
+ * would wait in that subscription's buffer behind the very handler waiting for it, forever. Nothing was queued.
+ */
+export class DeliveryCycleError extends EventBusError {
+	readonly topic: string;
+	readonly subscriptionId: string;
+
+	constructor(topic: string, subscriptionId: string, subscriptionName: string) {
+		super(
+			ErrorCodes.DeliveryCycleError,
+			`Cannot await delivery of \`${truncate(topic)}\` from a handler of subscription ${subscriptionName}, which it matches: the event would wait for this very handler; publish without awaitDelivery`,
+		);
+		this.topic = topic;
+		this.subscriptionId = subscriptionId;
+	}
+}
+
+/**
+ * A `publishBatch` that waited for queue space was cut short (`stop()`, the waiting-producers cap) after some of its
+ * events were accepted: those are in `accepted`, in order, and will be delivered; the others were not accepted.
+ */
+export class BatchInterruptedError extends EventBusError {
+	readonly accepted: readonly {readonly id: string; readonly topic: string}[];
+
+	constructor(accepted: readonly {readonly id: string; readonly topic: string}[], total: number, cause: unknown) {
+		super(ErrorCodes.BatchInterruptedError, `publishBatch was interrupted after ${accepted.length} of ${total} events were accepted: ${describe(cause)}`, {cause});
+		this.accepted = accepted;
+	}
+}
+
+/** `getEventBus(options)` was called with options that differ from those the process-wide bus was created with. */
+export class BusOptionsConflictError extends EventBusError {
+	/** The first option that differs. */
+	readonly option: string;
+
+	constructor(option: string) {
+		super(
+			ErrorCodes.BusOptionsConflictError,
+			`getEventBus() was called with a different \`${option}\` than the process-wide bus was created with; call it without options to get that bus, or resetEventBus() first`,
+		);
+		this.option = option;
 	}
 }
 
@@ -230,6 +300,15 @@ function truncate(text: string, max = 120): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** Text for any thrown value, whatever it is: a revoked Proxy, an object without a prototype or whose `toString` throws. */
 function describe(value: unknown): string {
-	return value instanceof Error ? value.message : String(value);
+	try {
+		return value instanceof Error ? String(value.message) : String(value);
+	} catch {
+		try {
+			return Object.prototype.toString.call(value);
+		} catch {
+			return '[a value that cannot be described]';
+		}
+	}
 }

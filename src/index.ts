@@ -2,6 +2,17 @@
  * topicbus: an in-process event bus for Node.js.
  * The public API, as one explicit list: values first, then types.
  */
+import {registerSchemaLoader} from './core/bus-options.js';
+import {registerProducerFactory} from './core/event-bus.js';
+import {createProducer as buildProducer} from './producers/producer.js';
+import {SchemaRegistry as Registry} from './schema/index.js';
+
+// This entry carries the schema layer, so buses made through it accept `schemas` as a folder or a list. Core itself
+// never loads ajv: it only talks to the registry's `check`.
+registerSchemaLoader(source => Registry.from(source));
+// `bus.producer()` is built by the producers layer, which sits on top of core.
+registerProducerFactory((bus, options) => buildProducer(bus, options));
+
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {serializeError} from './core/serialize-error.js';
@@ -27,9 +38,13 @@ export {
 } from './schema/index.js';
 export {
 	AbortError,
+	BatchInterruptedError,
 	BatchValidationError,
 	BusClosedError,
+	BusOptionsConflictError,
+	DeliveryCycleError,
 	ErrorCodes,
+	WarningCodes,
 	EventBusError,
 	EventDroppedError,
 	FilterError,
@@ -42,7 +57,7 @@ export {
 	WaitTimeoutError,
 } from './errors.js';
 
-export type {EventBusOptions} from './core/bus-options.js';
+export type {EventBusOptions, PayloadValidator} from './core/bus-options.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
 export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
 export type {LatencySummary} from './consumers/latency-histogram.js';
@@ -68,7 +83,7 @@ export type {
 	ValidationMode,
 	ValidationResult,
 } from './schema/index.js';
-export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
+export type {BatchItemError, DropReason, ErrorCode, WarningCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
 export type {MatchingTopics, TopicMatches} from './topic-types.js';
 export type {TopicMatcher, TopicLimits} from './routing/index.js';
 export type {
@@ -82,6 +97,8 @@ export type {
 	Consumer,
 	ConsumerHandle,
 	DeadLetter,
+	DeadLetterEvent,
+	DeadLetterPayload,
 	DeadLetterReason,
 	DeliveredNotice,
 	DeliveryFailure,
@@ -90,11 +107,13 @@ export type {
 	EventMap,
 	EventMapLike,
 	Handler,
+	HeldNotice,
 	HistoryQuery,
 	PublishOptions,
 	PublishSyncOptions,
 	PublishRejection,
 	QueueOverflowPolicy,
+	ReleasedNotice,
 	RetryNotice,
 	RetryOptions,
 	StopReport,

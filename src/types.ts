@@ -18,8 +18,8 @@ export type EventMap = Record<string, unknown>;
 // `any`, not `unknown`: only an index signature of `any` lets an interface satisfy it.
 export type EventMapLike = Record<string, any>;
 
-/** The topics of an event map, as strings. */
-export type TopicOf<Events extends EventMapLike> = keyof Events & string;
+/** The topics of an event map, as strings; `$`-topics are the bus's own and never publishable. */
+export type TopicOf<Events extends EventMapLike> = Exclude<keyof Events & string, `$${string}`>;
 
 /**
  * The envelope every subscriber receives. Frozen: no subscriber can change what another one sees.
@@ -49,7 +49,9 @@ export interface BusEvent<Payload = unknown, Topic extends string = string> {
  * The event type a handler of `Pattern` receives: a union of envelopes, one per topic of `Events` that the pattern
  * can match, discriminated by `topic` (so `if (event.topic === 'order.paid')` narrows the payload).
  */
-export type EventFor<Events extends EventMapLike, Pattern extends string> = string extends TopicOf<Events>
+export type EventFor<Events extends EventMapLike, Pattern extends string> = Pattern extends '$bus.dead-letter'
+	? DeadLetterEvent
+	: string extends TopicOf<Events>
 	? BusEvent<Events[string], string>
 	: {[Topic in MatchingTopics<TopicOf<Events>, Pattern>]: BusEvent<Events[Topic], Topic>}[MatchingTopics<TopicOf<Events>, Pattern>];
 
@@ -59,8 +61,13 @@ export type Handler<Event extends BusEvent = BusEvent> = (event: Event) => unkno
 /** When the ingress queue is full. `wait` makes `publish` wait for space (backpressure). */
 export type QueueOverflowPolicy = 'wait' | 'reject' | 'drop-oldest' | 'drop-newest';
 
-/** When a subscription's own buffer (`maxPending`) is full. Dropped events are counted and dead-lettered. */
-export type SubscriberOverflowPolicy = 'drop-oldest' | 'drop-newest';
+/**
+ * When a subscription's own buffer (`maxPending`) is full. `wait` (the default, lossless): the dispatcher stops
+ * handing out events until the subscription has room, so the ingress queue fills and `publish` waits: a slow
+ * subscriber slows the whole bus once its buffer is full. `drop-oldest`/`drop-newest`: the subscription is isolated
+ * from the others and drops events instead (counted and dead-lettered).
+ */
+export type SubscriberOverflowPolicy = 'wait' | 'drop-oldest' | 'drop-newest';
 
 /** Exponential backoff with full jitter: attempt n waits a random time in [0, min(maxMs, initialMs * factor^(n-1))]. */
 export interface BackoffOptions {
@@ -103,14 +110,12 @@ export interface SubscribeOptions<Event extends BusEvent = BusEvent> {
 	readonly retry?: RetryOptions;
 	/** Events waiting for this subscription (not yet started) at most. @default 10_000 */
 	readonly maxPending?: number;
-	/** @default 'drop-oldest' */
+	/** What happens when the buffer is full: hold dispatch back (`wait`) or drop. @default 'wait' */
 	readonly overflow?: SubscriberOverflowPolicy;
 }
 
 /**
  * What {@link Bus.subscribe} returns. Disposable: `using sub = bus.subscribe(...)` unsubscribes at scope exit.
- * Its methods live on the prototype (a bus may hold many thousands of handles): call them on the handle, don't
- * destructure them.
  */
 export interface Subscription {
 	readonly id: string;
@@ -119,12 +124,17 @@ export interface Subscription {
 	/** False once unsubscribed (also after `once` fired or the signal aborted). */
 	readonly isActive: boolean;
 	readonly isEnabled: boolean;
-	/** Removes the subscription; events already waiting in its buffer are still delivered. Idempotent. */
-	unsubscribe(): void;
+	/**
+	 * Removes the subscription; events already waiting in its buffer are still delivered. Idempotent. Works
+	 * detached, like `enable` and `disable`: `const {unsubscribe} = bus.subscribe(...)`, `return sub.unsubscribe`
+	 * from a React effect, `signal.addEventListener('abort', sub.unsubscribe)`. Each read returns a new function:
+	 * keep the one you pass to `addEventListener` if you will remove it again.
+	 */
+	readonly unsubscribe: () => void;
 	/** Resumes delivery of events dispatched from now on. */
-	enable(): void;
+	readonly enable: () => void;
 	/** Events dispatched while disabled are skipped for this subscription (not buffered, not dead-lettered). */
-	disable(): void;
+	readonly disable: () => void;
 	[Symbol.dispose](): void;
 }
 
@@ -138,13 +148,17 @@ export interface SubscriptionInfo {
 	readonly concurrency: number;
 	readonly pending: number;
 	readonly inFlight: number;
+	/** True while its full buffer (`overflow: 'wait'`) holds the bus's dispatch back. */
+	readonly isHoldingDispatch?: boolean;
+	/** Milliseconds it has held dispatch back since it was made, the current hold included. */
+	readonly heldMs?: number;
 }
 
 /** Options of {@link Bus.publish}. */
 export interface PublishOptions {
 	/** Higher is dispatched before lower-priority events still queued. @default 0 */
 	readonly priority?: number;
-	/** @default inherited from the event being handled, else the new event's id */
+	/** Wins over the inherited one when given. @default inherited from the event being handled, else the new event's id */
 	readonly correlationId?: string;
 	/** @default the id of the event being handled, if any */
 	readonly causationId?: string;
@@ -203,6 +217,14 @@ export interface DeadLetter {
 	readonly failedAt: number;
 }
 
+/** A dead letter as published on `$bus.dead-letter`: the error as plain data, so that it survives serialization. */
+export interface DeadLetterPayload extends Omit<DeadLetter, 'error'> {
+	readonly error: {readonly name: string; readonly message: string; readonly code?: string; readonly stack?: string};
+}
+
+/** What a subscription to `$bus.dead-letter` receives, on a typed bus as on an untyped one. */
+export type DeadLetterEvent = BusEvent<DeadLetterPayload, '$bus.dead-letter'>;
+
 /** A publish the bus refused, from the `rejected` diagnostic. Nothing of it was queued. */
 export interface PublishRejection {
 	readonly topic: unknown;
@@ -230,6 +252,21 @@ export interface RetryNotice {
 	readonly delayMs: number;
 }
 
+/** The `held` diagnostic. */
+export interface HeldNotice {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	readonly pending: number;
+	readonly queueSize: number;
+}
+
+/** The `released` diagnostic. */
+export interface ReleasedNotice {
+	readonly subscriptionId: string;
+	readonly subscriptionName: string;
+	readonly heldMs?: number;
+}
+
 /** The bus's own lifecycle and diagnostic events (on `bus.on(...)`), separate from published events. */
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
@@ -240,6 +277,10 @@ export interface BusDiagnostics {
 	rejected: (rejection: PublishRejection) => void;
 	/** A problem that is not an event's fault (a diagnostic listener threw, a schema warning in `warn` mode). */
 	warning: (warning: {readonly code: string; readonly message: string; readonly error?: unknown}) => void;
+	/** A subscription's full buffer (`overflow: 'wait'`) stopped dispatch; `queueSize` events wait behind it. */
+	held: (notice: HeldNotice) => void;
+	/** A subscription that held dispatch back has room again; `heldMs` is its total time holding so far. */
+	released: (notice: ReleasedNotice) => void;
 	drained: () => void;
 	stopped: (report: StopReport) => void;
 	closed: (report: StopReport) => void;
@@ -300,6 +341,7 @@ export interface WaitForOptions<Event extends BusEvent = BusEvent> {
 export interface StreamOptions {
 	/** Events buffered for a slow reader; beyond it the subscription's `overflow` policy applies. @default 1_000 */
 	readonly bufferSize?: number;
+	/** @default 'wait': a reader that stops reading holds the bus's dispatch back once the buffer is full. */
 	readonly overflow?: SubscriberOverflowPolicy;
 	readonly signal?: AbortSignal;
 }

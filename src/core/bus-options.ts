@@ -1,5 +1,5 @@
-import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString} from '../internal/assert.js';
-import {SchemaRegistry, validationModes, type JsonSchema, type ValidationMode} from '../schema/schema-registry.js';
+import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString, fail} from '../internal/assert.js';
+import type {JsonSchema, SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
 import type {QueueOverflowPolicy} from '../types.js';
 
 /** Options of `new EventBus(options)` and `getEventBus(options)`. */
@@ -8,6 +8,11 @@ export interface EventBusOptions {
 	readonly maxQueueSize?: number;
 	/** What `publish` does when the queue is full. @default 'wait' */
 	readonly overflow?: QueueOverflowPolicy;
+	/**
+	 * Producers that may wait for queue space at once (`wait` policy); one more is refused with `QueueFullError`, so
+	 * that producers that never await their `publish` cannot grow memory without bound. @default 100_000
+	 */
+	readonly maxWaitingProducers?: number;
 	/** Accepted events kept for `history()` and `replay()`; 0 keeps none. @default 1_000 */
 	readonly historySize?: number;
 	/** The `source` of events published without one. @default 'topicbus' */
@@ -40,6 +45,7 @@ export interface EventBusOptions {
 export interface ResolvedBusOptions {
 	readonly maxQueueSize: number;
 	readonly overflow: QueueOverflowPolicy;
+	readonly maxWaitingProducers: number;
 	readonly historySize: number;
 	readonly source: string;
 	readonly limits: EventBusOptions['limits'];
@@ -48,8 +54,43 @@ export interface ResolvedBusOptions {
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
 	readonly dispatchBatchSize: number;
-	readonly schemas: SchemaRegistry | undefined;
+	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
+}
+
+/**
+ * What the bus needs of a schema registry: the check it runs on every publish. Core talks to this interface only,
+ * so that it never loads ajv itself; a `SchemaRegistry` is one.
+ */
+export interface PayloadValidator {
+	/** The error to reject (or, in `warn` mode, report) the payload with; `undefined` when it passes. */
+	check(topic: string, payload: unknown, mode: ValidationMode): Error | undefined;
+}
+
+/** Turns a folder or a list of schemas into a validator (`SchemaRegistry.from`); registered by the schema layer. */
+export type SchemaLoader = (source: string | readonly JsonSchema[]) => PayloadValidator;
+
+// Kept here rather than imported from the schema layer, whose module loads ajv.
+const validationModes: readonly ValidationMode[] = ['off', 'warn', 'enforce', 'strict'];
+
+let schemaLoader: SchemaLoader | undefined;
+
+/**
+ * Lets `schemas: 'folder'` and `schemas: [...]` work: the main entry registers `SchemaRegistry.from`, so that
+ * ajv is loaded by whoever uses schemas, never by core itself.
+ */
+export function registerSchemaLoader(loader: SchemaLoader): void {
+	schemaLoader = loader;
+}
+
+function resolveSchemas(schemas: EventBusOptions['schemas']): PayloadValidator | undefined {
+	if (schemas === undefined) return undefined;
+	if (typeof schemas === 'object' && schemas !== null && !Array.isArray(schemas) && typeof (schemas as Partial<PayloadValidator>).check === 'function') {
+		return schemas as PayloadValidator;
+	}
+	if (typeof schemas !== 'string' && !Array.isArray(schemas)) fail('options.schemas', 'a folder, a list of JSON Schemas or a SchemaRegistry', schemas);
+	if (schemaLoader === undefined) fail('options.schemas', 'a SchemaRegistry (no schema loader is registered: import topicbus, or pass SchemaRegistry.from(...))', schemas);
+	return schemaLoader(schemas as string | readonly JsonSchema[]);
 }
 
 /**
@@ -61,6 +102,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	const given = options ?? {};
 	assertInteger('options.maxQueueSize', given.maxQueueSize, 1);
 	assertOneOf('options.overflow', given.overflow, ['wait', 'reject', 'drop-oldest', 'drop-newest']);
+	assertInteger('options.maxWaitingProducers', given.maxWaitingProducers, 0);
 	assertInteger('options.historySize', given.historySize, 0);
 	assertOptionalString('options.source', given.source);
 	assertOptionalObject('options.limits', given.limits);
@@ -73,6 +115,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	return {
 		maxQueueSize: given.maxQueueSize ?? 10_000,
 		overflow: given.overflow ?? 'wait',
+		maxWaitingProducers: given.maxWaitingProducers ?? 100_000,
 		historySize: given.historySize ?? 1000,
 		source: given.source ?? 'topicbus',
 		limits: given.limits,
@@ -81,7 +124,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		freezePayloads: given.freezePayloads ?? true,
 		maxPayloadDepth: given.maxPayloadDepth ?? 64,
 		dispatchBatchSize: given.dispatchBatchSize ?? 512,
-		schemas: given.schemas === undefined ? undefined : SchemaRegistry.from(given.schemas),
+		schemas: resolveSchemas(given.schemas),
 		validation: given.validation ?? 'enforce',
 	};
 }

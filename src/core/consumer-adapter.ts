@@ -66,7 +66,7 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 			batch.push({event, resolve, reject});
 			if (batch.length >= batchSize) flush();
 			else if (isEager) queueMicrotask(flush); // One batch for what a stopping bus still dispatches together.
-			else timer ??= setTimeout(flush, batchTimeoutMs);
+			else timer ??= setTimeout(flush, Math.min(batchTimeoutMs, maxTimerDelay));
 		});
 
 	return {
@@ -81,9 +81,13 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 	};
 }
 
+/** The longest delay a Node timer honours (about 24.8 days). */
+const maxTimerDelay = 2 ** 31 - 1;
+
 /** `result`, or a rejection with `HandlerTimeoutError` once `timeoutMs` passes first. */
 function withTimeout(result: unknown, timeoutMs: number | undefined, name: string): unknown {
-	if (timeoutMs === undefined || !(result instanceof Promise)) return result;
+	// Node fires a longer timer at once; a timeout that long means no timeout.
+	if (timeoutMs === undefined || timeoutMs > maxTimerDelay || !(result instanceof Promise)) return result;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_resolve, reject) => {
 		timer = setTimeout(() => reject(new HandlerTimeoutError(name, timeoutMs)), timeoutMs);

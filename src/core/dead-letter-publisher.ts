@@ -6,6 +6,15 @@ import type {DiagnosticsChannel} from './diagnostics-channel.js';
 import type {EventFactory} from './event-factory.js';
 import {serializeError} from './serialize-error.js';
 
+/** `serializeError`, guarded: whatever a handler threw, a dead letter is never lost to a failure to describe it. */
+export function serializeErrorSafely(error: unknown): ReturnType<typeof serializeError> {
+	try {
+		return serializeError(error);
+	} catch {
+		return {name: 'Error', message: '[a thrown value that cannot be serialized]'};
+	}
+}
+
 /** The topic on which the bus publishes every dead letter. */
 export const deadLetterTopic = '$bus.dead-letter';
 
@@ -38,7 +47,7 @@ export class DeadLetterPublisher {
 		if (letter.event.topic.startsWith('$bus.') || isClosed()) return;
 		// Published like any event, so that a dead-letter store is an ordinary consumer of `$bus.dead-letter`.
 		// The error is sent as plain data: an Error instance would serialize to `{}` on the way to a log or a collector.
-		const event = events.createInternal(deadLetterTopic, {...letter, error: serializeError(letter.error)}, letter.event);
+		const event = events.createInternal(deadLetterTopic, {...letter, error: serializeErrorSafely(letter.error)}, letter.event);
 		// Never through the overflow policy: with drop-oldest, each dead letter would drop another event in a cascade.
 		if (!ingress.tryOffer(event)) {
 			diagnostics.warn('ERR_DEAD_LETTER_NOT_PUBLISHED', `The queue is full: the dead letter of event ${letter.event.id} was emitted but not published on ${deadLetterTopic}`);

@@ -35,16 +35,28 @@ export function createEnvelope(fields: EnvelopeFields): BusEvent {
 const deepFrozen = new WeakSet<object>();
 
 /**
- * Freezes `value` and everything reachable from it, so that no subscriber can change what another one sees.
- * Walks first and freezes after, so that a refused payload is left as it was; iterative, so a deeply nested payload
- * cannot overflow the stack; refuses nesting deeper than `maxDepth` (`InvalidPayloadError`). An object frozen by its
- * owner is still walked: `Object.freeze` is shallow. Typed arrays are left alone (freezing one throws).
+ * Checks a payload and, with `shouldFreeze`, freezes it and everything reachable from it, so that no subscriber can
+ * change what another one sees. Walks first and freezes after, so that a refused payload is left as it was;
+ * iterative, so a deeply nested payload cannot overflow the stack. Refuses, with `InvalidPayloadError`, nesting
+ * deeper than `maxDepth` (`too-deep`) and a payload that throws when read (`unreadable`: a throwing getter, a
+ * revoked or hostile Proxy). An object frozen by its owner is still walked: `Object.freeze` is shallow. Typed arrays
+ * are left alone (freezing one throws); Map, Set and Date objects are frozen as objects, but their entries and time
+ * stay mutable (`Object.freeze` does not reach internal slots) and the walk does not enter a Map's or Set's entries.
  */
-export function deepFreeze(topic: string, value: unknown, maxDepth: number): void {
+export function deepFreeze(topic: string, value: unknown, maxDepth: number, shouldFreeze = true): void {
+	try {
+		walk(topic, value, maxDepth, shouldFreeze);
+	} catch (error) {
+		if (error instanceof InvalidPayloadError) throw error;
+		throw new InvalidPayloadError(topic, 'unreadable', 'reading it threw (a throwing getter or a hostile Proxy)', error);
+	}
+}
+
+function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean): void {
 	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return;
 	// The common payload is one flat object: freeze it without allocating anything.
 	if (!Array.isArray(value) && isFlat(value)) {
-		if (!ArrayBuffer.isView(value)) Object.freeze(value);
+		if (shouldFreeze && !ArrayBuffer.isView(value)) Object.freeze(value);
 		return;
 	}
 	const objects: object[] = [];
@@ -70,6 +82,7 @@ export function deepFreeze(topic: string, value: unknown, maxDepth: number): voi
 			}
 		}
 	}
+	if (!shouldFreeze) return;
 	for (const object of objects) {
 		Object.freeze(object);
 		deepFrozen.add(object);

@@ -1,9 +1,10 @@
-import {BatchValidationError, BusClosedError, QueueFullError} from '../errors.js';
+import {BatchInterruptedError, BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
 import {assertFunction, assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
+import {performance} from 'node:perf_hooks';
 import {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
@@ -45,7 +46,17 @@ import {createSubscriptionHandle} from './subscription-handle.js';
 import {describeSubscriptions} from './subscription-info.js';
 import {SubscriptionTable} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
-import {createProducer, type Producer, type ProducerOptions} from '../producers/producer.js';
+import type {Producer, ProducerOptions} from '../producers/producer.js';
+
+/** Builds `bus.producer()`'s scoped publisher; the producers layer registers it (core never imports that layer). */
+type ProducerFactory = (bus: Bus<never>, options: ProducerOptions<string> | undefined) => unknown;
+
+let producerFactory: ProducerFactory | undefined;
+
+/** Registers how `bus.producer()` builds a producer: the main entry passes `createProducer`. */
+export function registerProducerFactory(factory: ProducerFactory): void {
+	producerFactory = factory;
+}
 
 export {deadLetterTopic} from './dead-letter-publisher.js';
 
@@ -83,11 +94,17 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	readonly #idle: IdleTracker;
 	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
+	/** Subscribers whose full buffer (`wait` policy) holds dispatch back. */
+	readonly #holders = new Set<Subscriber>();
+	/** Events in the queue whose delivery a handler awaits: while there are any, holders do not hold dispatch back. */
+	#awaitedByHandlers = 0;
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
 	#state: BusState = 'running';
 	#stopping: Promise<StopReport> | undefined;
+	/** Ends a stop's wait for the drain now, as its timeout would (a close with a shorter timeout calls it). */
+	#cutShort: () => void = () => {};
 	#closing: Promise<StopReport> | undefined;
 	readonly #host: SubscriberHost;
 
@@ -101,7 +118,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#subscriptions = new SubscriptionTable(this.#router);
 		this.#consumers = new ConsumerRegistry(
 			(patterns, handler, options) => this.#subscribe(patterns, handler, options),
-			() => this.drain(),
+			() => this.#idle.whenIdle(),
 		);
 		this.#history = new History(this.#options.historySize);
 		this.#context = new HandlerContext(this.#options.asyncContext);
@@ -118,6 +135,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#ingress = new IngressQueue<BusEvent>({
 			capacity: this.#options.maxQueueSize,
 			overflow: this.#options.overflow,
+			maxWaiting: this.#options.maxWaitingProducers,
 			batchSize: this.#options.dispatchBatchSize,
 			accept: this.#accept,
 			dispatch: this.#dispatch,
@@ -125,6 +143,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			idle: () => this.#idle.check(),
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
+			isInHandler: () => this.#context.current() !== undefined,
 		});
 		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
 		this.#deadLetters = new DeadLetterPublisher({
@@ -141,10 +160,27 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			deadLetter: letter => this.#deadLetters.publish(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
 			settled: () => this.#idle.check(),
-			isTimingDeliveries: () => this.#diagnostics.hasListeners('delivered'),
+			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
 			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			expire: this.#subscriptions.remove,
 			random: () => Math.random(),
+			now: () => performance.now(),
+			hold: subscriber => {
+				this.#holders.add(subscriber);
+				this.#updateHold();
+				if (this.#diagnostics.hasListeners('held')) {
+					const {id, name} = subscriber.settings;
+					this.#diagnostics.emit('held', {subscriptionId: id, subscriptionName: name, pending: subscriber.pending, queueSize: this.#ingress.size});
+				}
+			},
+			release: subscriber => {
+				this.#holders.delete(subscriber);
+				if (this.#diagnostics.hasListeners('released')) {
+					const {id, name} = subscriber.settings;
+					this.#diagnostics.emit('released', {subscriptionId: id, subscriptionName: name, heldMs: subscriber.heldMs});
+				}
+				this.#updateHold();
+			},
 		};
 	}
 
@@ -183,22 +219,43 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		}
 		let report: Promise<DeliveryReport> | undefined;
 		if (options?.awaitDelivery === true) {
+			const parent = this.#context.current();
+			if (parent !== undefined) {
+				const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
+				if (cycle !== undefined) {
+					const error = new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
+					this.#reject(topic, payload, error);
+					return Promise.reject(error);
+				}
+			}
+			let tracker!: DeliveryTracker;
 			report = new Promise(resolve => {
-				this.#trackers.set(event, new DeliveryTracker(resolve));
+				tracker = new DeliveryTracker(resolve);
 			});
+			if (parent !== undefined) {
+				tracker.isAwaitedByHandler = true;
+				this.#awaitedByHandlers++;
+			}
+			this.#trackers.set(event, tracker);
 		}
 		const offered = this.#ingress.offer(event);
 		if (offered === 'full') {
-			this.#trackers.delete(event);
+			this.#takeTracker(event);
 			const error = new QueueFullError(topic, this.#options.maxQueueSize);
 			this.#reject(topic, payload, error);
 			return Promise.reject(error);
 		}
-		if (offered === 'queued' || offered === 'dropped') return report ?? Promise.resolve(event);
+		if (offered === 'queued' || offered === 'dropped') {
+			if (report === undefined) return Promise.resolve(event);
+			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
+			// the dispatcher reach it, or the handler, and so the holder, would never finish.
+			this.#updateHold();
+			return report;
+		}
 		return offered.then<BusEvent | DeliveryReport>(
 			() => report ?? event,
 			(error: unknown) => {
-				this.#trackers.delete(event);
+				this.#takeTracker(event);
 				this.#reject(topic, payload, error);
 				throw error;
 			},
@@ -245,7 +302,9 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Publishes several events, all or nothing: every item is validated first, and if any is invalid nothing is
 	 * queued and the promise rejects with `BatchValidationError` listing each bad item. With the `reject` policy a
 	 * batch larger than the free space rejects with `QueueFullError`, again with nothing queued. Resolves with the
-	 * envelopes, in order, once all are accepted.
+	 * envelopes, in order, once all are accepted. Under `wait`, a batch that has to wait for space can be cut short
+	 * (`stop()`, the waiting-producers cap): it then rejects with `BatchInterruptedError`, whose `accepted` lists the
+	 * envelopes queued before (they are delivered; the rest were never accepted), or with the plain error when none was.
 	 */
 	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		if (!Array.isArray(items)) fail('items', 'an array', items);
@@ -265,9 +324,25 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			rejectBatch(items, failure, errors, this.#reject);
 			throw failure;
 		}
-		for (const event of events) {
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index]!;
+			let interruption: unknown;
 			const offered = this.#ingress.offer(event);
-			if (typeof offered === 'object') await offered;
+			if (offered === 'full') {
+				interruption = new QueueFullError(event.topic, this.#options.maxQueueSize);
+			} else if (typeof offered === 'object') {
+				try {
+					await offered;
+				} catch (error) {
+					interruption = error;
+				}
+			}
+			if (interruption !== undefined) {
+				// Accepted events may already be delivered: they cannot be taken back, so the error names them.
+				for (const item of items.slice(index)) this.#reject(item.topic, item.payload, interruption);
+				if (index === 0) throw interruption;
+				throw new BatchInterruptedError(events.slice(0, index), events.length, interruption);
+			}
 		}
 		return events;
 	}
@@ -314,7 +389,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * through it behaves exactly like `publish` (same validation, same rejections).
 	 */
 	producer<const Prefix extends string = ''>(options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
-		return createProducer(this, options);
+		if (producerFactory === undefined) throw new TypeError('Expected the producers layer to be loaded for `bus.producer()`: import it from `topicbus`');
+		return producerFactory(this as unknown as Bus<never>, options) as Producer<Events, Prefix>;
 	}
 
 	/**
@@ -350,7 +426,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * bad pattern. Its temporary subscription is removed in every case.
 	 */
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
-		return waitForEvent(this.#subscribeOne, pattern, options);
+		return waitForEvent(this.#subscribeOne, this.#onClose, pattern, options);
 	}
 
 	/**
@@ -359,7 +435,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
 	 */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
-		return createEventStream(this.#subscribeOne, pattern, options);
+		return createEventStream(this.#subscribeOne, this.#onClose, pattern, options);
 	}
 
 	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
@@ -378,8 +454,12 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return events.length;
 	}
 
-	/** Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry. */
+	/**
+	 * Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry.
+	 * Called from inside a handler, which it would wait for, it resolves at once.
+	 */
 	drain(): Promise<void> {
+		if (this.#context.current() !== undefined) return Promise.resolve();
 		return this.#idle.whenIdle();
 	}
 
@@ -390,27 +470,69 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * already running are not interrupted. Idempotent.
 	 */
 	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
+		let timeoutMs: number | undefined;
 		try {
-			assertOptionalObject('options', options);
-			assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+			timeoutMs = shutdownTimeout(options);
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		this.#stopping ??= this.#stop(options?.timeoutMs);
-		return this.#stopping;
+		this.#stopping ??= this.#stop(timeoutMs);
+		return this.#fromHandler(this.#stopping);
 	}
 
-	/** `stop()`, then releases the bus: subscriptions are removed and `subscribe` throws `BusClosedError`. Idempotent. */
+	/**
+	 * `stop()`, then closes the consumers and releases the bus: subscriptions are removed, `subscribe` throws
+	 * `BusClosedError`, pending `waitFor` calls reject with it and streams end. Idempotent. `timeoutMs` bounds the
+	 * whole of it, a `stop()` already under way (without a timeout, or a longer one) and consumers' `close()`
+	 * included: at the deadline what is still queued or buffered is abandoned (dead-lettered, counted) and a
+	 * consumer that has not closed is left behind (an `ERR_CONSUMER_CLOSE_TIMEOUT` warning). The report counts what
+	 * happened up to the close: `abandoned` by the stop or the close, and the metrics as of the close.
+	 */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		this.#closing ??= this.stop(options).then(async report => {
-			// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
-			await this.#consumers.closeAll();
-			this.#state = 'closed';
-			this.#subscriptions.removeAll();
-			this.#diagnostics.emit('closed', report);
-			return report;
-		});
-		return this.#closing;
+		let timeoutMs: number | undefined;
+		try {
+			timeoutMs = shutdownTimeout(options);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		this.#closing ??= this.#close(timeoutMs);
+		return this.#fromHandler(this.#closing);
+	}
+
+	/** Closes the bus: `await using bus = new EventBus()`. */
+	async [Symbol.asyncDispose](): Promise<void> {
+		await this.close();
+	}
+
+	/**
+	 * Called from inside a handler, a shutdown cannot wait for every handler (this one among them): the caller gets
+	 * a report at once (`drained: false`), while the shutdown goes on and emits `stopped`/`closed` when done.
+	 */
+	#fromHandler(shutdown: Promise<StopReport>): Promise<StopReport> {
+		if (this.#context.current() === undefined) return shutdown;
+		return Promise.resolve({drained: false, abandoned: 0, metrics: this.getMetrics()});
+	}
+
+	async #close(timeoutMs: number | undefined): Promise<StopReport> {
+		const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+		this.#stopping ??= this.#stop(timeoutMs);
+		let report = await settleWithin(this.#stopping, remaining(deadline));
+		if (report === undefined) {
+			// A stop already under way waits longer than this close may: cut it short, as its own timeout would.
+			this.#cutShort();
+			report = await this.#stopping;
+		}
+		// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
+		const closed = await settleWithin(
+			this.#consumers.closeAll().then(() => true),
+			remaining(deadline),
+		);
+		if (closed === undefined) this.#diagnostics.warn('ERR_CONSUMER_CLOSE_TIMEOUT', `A consumer did not close within ${timeoutMs} ms; the bus closed without it`);
+		const closeReport: StopReport = {drained: report.drained, abandoned: report.abandoned, metrics: this.getMetrics()};
+		this.#state = 'closed';
+		this.#subscriptions.removeAll();
+		this.#diagnostics.emit('closed', closeReport);
+		return closeReport;
 	}
 
 	/** The bus's counters and gauges, as of now. */
@@ -461,9 +583,22 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
 
+	/**
+	 * Holds dispatch back while a subscriber's buffer is full, unless an event a handler awaits is queued: the
+	 * dispatcher must reach it, or that handler (perhaps of the holding subscription) would wait forever.
+	 */
+	#updateHold(): void {
+		if (this.#holders.size > 0 && this.#awaitedByHandlers === 0) this.#ingress.hold();
+		else this.#ingress.resume();
+	}
+
 	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
 		const tracker = this.#trackers.get(event);
-		if (tracker !== undefined) this.#trackers.delete(event);
+		if (tracker !== undefined) {
+			this.#trackers.delete(event);
+			// Once the last such event is dispatched, holders hold dispatch back again (the dispatcher asks before each event).
+			if (tracker.isAwaitedByHandler && --this.#awaitedByHandlers === 0) this.#updateHold();
+		}
 		return tracker;
 	}
 
@@ -474,6 +609,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
 
+	readonly #onClose = (listener: () => void): (() => void) => this.#diagnostics.on('closed', listener);
+
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
 	}
@@ -482,19 +619,10 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#state = 'stopping';
 		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
 		this.#consumers.flushEagerly();
-		let isDrained = true;
-		if (timeoutMs === undefined) {
-			await this.drain();
-		} else {
-			let timer: ReturnType<typeof setTimeout> | undefined;
-			isDrained = await Promise.race([
-				this.drain().then(() => true),
-				new Promise<boolean>(resolve => {
-					timer = setTimeout(() => resolve(false), timeoutMs);
-				}),
-			]);
-			clearTimeout(timer);
-		}
+		const cutShort = new Promise<false>(resolve => {
+			this.#cutShort = () => resolve(false);
+		});
+		const isDrained = (await settleWithin(Promise.race([this.#idle.whenIdle().then(() => true), cutShort]), timeoutMs)) ?? false;
 		let abandoned = 0;
 		if (!isDrained) {
 			for (const event of this.#ingress.takeAll()) {
@@ -502,10 +630,45 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				abandoned++;
 			}
 			abandoned += this.#subscriptions.abandonPending();
+			// Nothing new is accepted now: a handler that still hangs must not hold back the dead letters of the
+			// abandoned events.
+			this.#holders.clear();
+			this.#updateHold();
 		}
 		this.#state = 'stopped';
 		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
 		this.#diagnostics.emit('stopped', report);
 		return report;
+	}
+}
+
+/** Timer delays above this fire at once in Node; a longer shutdown timeout means no timeout at all. */
+const maxTimerDelay = 2 ** 31 - 1;
+
+/** Validates `stop()`/`close()` options; `undefined` means no timeout. */
+function shutdownTimeout(options: {readonly timeoutMs?: number} | undefined): number | undefined {
+	assertOptionalObject('options', options);
+	assertInteger('options.timeoutMs', options?.timeoutMs, 0);
+	const timeoutMs = options?.timeoutMs;
+	return timeoutMs === undefined || timeoutMs > maxTimerDelay ? undefined : timeoutMs;
+}
+
+function remaining(deadline: number | undefined): number | undefined {
+	return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+}
+
+/** Settles like `promise`, or resolves with `undefined` after `timeoutMs` (never, when it is `undefined`). */
+async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T | undefined> {
+	if (timeoutMs === undefined) return promise;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<undefined>(resolve => {
+				timer = setTimeout(() => resolve(undefined), timeoutMs);
+			}),
+		]);
+	} finally {
+		clearTimeout(timer);
 	}
 }

@@ -1,11 +1,23 @@
 import type {HandlerContext} from '../delivery/handler-context.js';
+import {InvalidPayloadError} from '../errors.js';
+import {describeValue} from '../internal/assert.js';
 import type {Router} from '../routing/router.js';
-import type {SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
+import type {ValidationMode} from '../schema/schema-registry.js';
+import type {PayloadValidator} from './bus-options.js';
 import type {BusEvent, PublishOptions} from '../types.js';
 import {Clock} from './clock.js';
 import {createEnvelope, deepFreeze} from './envelope.js';
 import {EventIdGenerator} from './event-id.js';
 import {validatePublishOptions} from './publish-options.js';
+
+/** The validator's verdict; a payload that throws while it is read (a hostile Proxy) is `InvalidPayloadError`. */
+function checkSchema(schemas: PayloadValidator, topic: string, payload: unknown, mode: ValidationMode): Error | undefined {
+	try {
+		return schemas.check(topic, payload, mode);
+	} catch (error) {
+		throw new InvalidPayloadError(topic, 'unreadable', 'reading it threw while it was validated (a throwing getter or a hostile Proxy)', error);
+	}
+}
 
 /** What an event factory needs from its bus. */
 export interface EventFactoryOptions {
@@ -14,7 +26,7 @@ export interface EventFactoryOptions {
 	readonly source: string;
 	readonly freezePayloads: boolean;
 	readonly maxPayloadDepth: number;
-	readonly schemas: SchemaRegistry | undefined;
+	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
 	/** An invalid payload in `warn` mode: published anyway, and reported here. */
 	readonly warn: (error: Error) => void;
@@ -44,12 +56,12 @@ export class EventFactory {
 		const settings = this.#options;
 		settings.router.validateTopic(topic);
 		if (options !== undefined) validatePublishOptions(options);
-		const invalid = settings.schemas?.check(topic, payload, settings.validation);
+		const invalid = settings.schemas === undefined ? undefined : checkSchema(settings.schemas, topic, payload, settings.validation);
 		if (invalid !== undefined) {
 			if (settings.validation === 'warn') settings.warn(invalid);
 			else throw invalid;
 		}
-		if (settings.freezePayloads) deepFreeze(topic, payload, settings.maxPayloadDepth);
+		deepFreeze(topic, payload, settings.maxPayloadDepth, settings.freezePayloads);
 		const timestamp = this.#clock.now();
 		const id = options?.id ?? this.#ids.next(timestamp);
 		const parent = settings.context.current();
@@ -85,9 +97,9 @@ export class EventFactory {
 	/** Freezes an envelope a subscription's `transform` returned. */
 	freezeTransformed(event: BusEvent): BusEvent {
 		if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') {
-			throw new TypeError(`Expected \`transform()\` to return an event envelope, got \`${String(event)}\` (${event === null ? 'null' : typeof event})`);
+			throw new TypeError(`Expected \`transform()\` to return an event envelope, got ${describeValue(event)}`);
 		}
-		if (this.#options.freezePayloads) deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth);
+		deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth, this.#options.freezePayloads);
 		return Object.isFrozen(event) ? event : Object.freeze({...event});
 	}
 }

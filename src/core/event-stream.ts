@@ -9,10 +9,15 @@ type Subscribe = (pattern: string, handler: Handler, options: SubscribeOptions) 
  * overflow policy applies (dropped events are counted and dead-lettered like any subscriber's).
  * `return()` (a `break` out of `for await`) unsubscribes; aborting `signal` ends the iteration.
  */
-export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, pattern: string, options: StreamOptions | undefined): AsyncIterableIterator<Event> {
+export function createEventStream<Event extends BusEvent>(
+	subscribe: Subscribe,
+	onClose: (listener: () => void) => () => void,
+	pattern: string,
+	options: StreamOptions | undefined,
+): AsyncIterableIterator<Event> {
 	assertOptionalObject('options', options);
 	assertInteger('options.bufferSize', options?.bufferSize, 0);
-	assertOneOf('options.overflow', options?.overflow, ['drop-oldest', 'drop-newest']);
+	assertOneOf('options.overflow', options?.overflow, ['wait', 'drop-oldest', 'drop-newest']);
 	assertAbortSignal('options.signal', options?.signal);
 
 	let isDone = false;
@@ -36,13 +41,14 @@ export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, 
 	const subscription = subscribe(pattern, handler, {
 		name: `stream(${pattern})`,
 		maxPending: options?.bufferSize ?? 1000,
-		overflow: options?.overflow ?? 'drop-oldest',
+		overflow: options?.overflow ?? 'wait',
 		...(options?.signal === undefined ? {} : {signal: options.signal}),
 	});
 
 	const finish = (): IteratorResult<Event> => {
 		isDone = true;
 		options?.signal?.removeEventListener('abort', finish);
+		stopListening();
 		subscription.unsubscribe();
 		held?.taken(); // Release the subscription; nobody will read the event it was holding.
 		held = undefined;
@@ -52,6 +58,8 @@ export function createEventStream<Event extends BusEvent>(subscribe: Subscribe, 
 		return {value: undefined, done: true};
 	};
 	options?.signal?.addEventListener('abort', finish, {once: true});
+	// A closed bus delivers nothing more: the iteration ends rather than waiting forever.
+	const stopListening = onClose(finish);
 
 	const iterator: AsyncIterableIterator<Event> = {
 		next(): Promise<IteratorResult<Event>> {

@@ -32,7 +32,7 @@ export function resolveSubscriberSettings(
 	assertInteger('options.concurrency', given.concurrency, 1);
 	assertInteger('options.timeoutMs', given.timeoutMs, 1);
 	assertInteger('options.maxPending', given.maxPending, 0, true);
-	assertOneOf('options.overflow', given.overflow, ['drop-oldest', 'drop-newest']);
+	assertOneOf('options.overflow', given.overflow, ['wait', 'drop-oldest', 'drop-newest']);
 	const id = `sub_${seq}`;
 	return {
 		id,
@@ -49,6 +49,6 @@ export function resolveSubscriberSettings(
 		timeoutMs: given.timeoutMs,
 		retry: resolveRetryPolicy('options.retry', given.retry),
 		maxPending: given.maxPending ?? 10_000,
-		overflow: given.overflow ?? 'drop-oldest',
+		overflow: given.overflow ?? 'wait',
 	};
 }

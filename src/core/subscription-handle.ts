@@ -9,7 +9,9 @@ export interface HandleTarget {
 
 /**
  * The public handle of a subscriber: what `subscribe()` returns. Frozen; `unsubscribe` is idempotent.
- * A class with prototype methods rather than an object of closures: a bus may hold many thousands of these.
+ * A class with two fields rather than an object of closures: a bus may hold many thousands of these. `unsubscribe`,
+ * `enable` and `disable` are getters that bind on access, so that they work detached (`const {unsubscribe} = ...`,
+ * `signal.addEventListener('abort', sub.unsubscribe)`) without a bound function stored per handle.
  */
 class SubscriptionHandle<Target extends HandleTarget> implements Subscription {
 	readonly #target: Target;
@@ -41,20 +43,28 @@ class SubscriptionHandle<Target extends HandleTarget> implements Subscription {
 		return this.#target.isEnabled;
 	}
 
-	unsubscribe(): void {
-		this.#remove(this.#target);
+	get unsubscribe(): () => void {
+		const target = this.#target;
+		const remove = this.#remove;
+		return () => remove(target);
 	}
 
-	enable(): void {
-		this.#target.isEnabled = true;
+	get enable(): () => void {
+		const target = this.#target;
+		return () => {
+			target.isEnabled = true;
+		};
 	}
 
-	disable(): void {
-		this.#target.isEnabled = false;
+	get disable(): () => void {
+		const target = this.#target;
+		return () => {
+			target.isEnabled = false;
+		};
 	}
 
 	[Symbol.dispose](): void {
-		this.unsubscribe();
+		this.#remove(this.#target);
 	}
 }
 

@@ -6,11 +6,13 @@ export interface DescribableSubscriber {
 	readonly isEnabled: boolean;
 	readonly pending: number;
 	readonly running: number;
+	readonly isHolding?: boolean;
+	readonly heldMs?: number;
 }
 
 /** Plain data about each subscriber, in the order given. */
 export function describeSubscriptions(subscribers: Iterable<DescribableSubscriber>): SubscriptionInfo[] {
-	return [...subscribers].map(({settings, isEnabled, pending, running}) => ({
+	return [...subscribers].map(({settings, isEnabled, pending, running, isHolding, heldMs}) => ({
 		id: settings.id,
 		name: settings.name,
 		pattern: settings.pattern,
@@ -19,5 +21,7 @@ export function describeSubscriptions(subscribers: Iterable<DescribableSubscribe
 		concurrency: settings.concurrency,
 		pending,
 		inFlight: running,
+		isHoldingDispatch: isHolding ?? false,
+		heldMs: heldMs ?? 0,
 	}));
 }

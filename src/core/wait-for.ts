@@ -1,14 +1,20 @@
-import {AbortError, WaitTimeoutError} from '../errors.js';
+import {AbortError, BusClosedError, WaitTimeoutError} from '../errors.js';
 import {assertAbortSignal, assertInteger, assertOptionalFunction, assertOptionalObject} from '../internal/assert.js';
 import type {BusEvent, Handler, SubscribeOptions, Subscription, WaitForOptions} from '../types.js';
 
 type Subscribe = (pattern: string, handler: Handler, options: SubscribeOptions) => Subscription;
 
+/** Calls `listener` once the bus has closed; returns a function that stops listening. */
+export type OnClose = (listener: () => void) => () => void;
+
+/** Timer delays above this fire at once in Node; a longer wait means no timeout at all. */
+const maxTimerDelay = 2 ** 31 - 1;
+
 /**
  * Resolves with the next event matching `pattern` (and `filter`), through a temporary `once` subscription that is
  * removed however the wait ends: the event, `WaitTimeoutError` after `timeoutMs`, or `AbortError` from `signal`.
  */
-export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, pattern: string, options: WaitForOptions<Event> | undefined): Promise<Event> {
+export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, onClose: OnClose, pattern: string, options: WaitForOptions<Event> | undefined): Promise<Event> {
 	return new Promise((resolve, reject) => {
 		assertOptionalObject('options', options);
 		assertInteger('options.timeoutMs', options?.timeoutMs, 1);
@@ -34,6 +40,7 @@ export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, patte
 		const settle = (): void => {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', onAbort);
+			stopListening();
 			subscription.unsubscribe();
 		};
 		const onAbort = (): void => {
@@ -49,7 +56,12 @@ export function waitForEvent<Event extends BusEvent>(subscribe: Subscribe, patte
 			{once: true, name: `waitFor(${pattern})`, ...(filter === undefined ? {} : {filter: guardedFilter})},
 		);
 		signal?.addEventListener('abort', onAbort, {once: true});
-		if (options?.timeoutMs !== undefined) {
+		// Nothing can arrive on a closed bus: the wait ends with BusClosedError instead of hanging forever.
+		const stopListening = onClose(() => {
+			settle();
+			reject(new BusClosedError('closed', 'waitFor'));
+		});
+		if (options?.timeoutMs !== undefined && options.timeoutMs <= maxTimerDelay) {
 			const {timeoutMs} = options;
 			timer = setTimeout(() => {
 				settle();

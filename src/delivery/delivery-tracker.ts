@@ -5,6 +5,8 @@ import type {BusEvent, DeliveryFailure, DeliveryReport} from '../types.js';
  * `publish(..., {awaitDelivery: true})`. Each subscription reports exactly once; the report resolves when all have.
  */
 export class DeliveryTracker {
+	/** Published from inside a handler, which awaits this report: dispatch must reach the event even when held. */
+	isAwaitedByHandler = false;
 	readonly #resolve: (report: DeliveryReport) => void;
 	#event: BusEvent | undefined;
 	#matched = 0;

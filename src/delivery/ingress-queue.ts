@@ -7,6 +7,8 @@ import {PriorityBuffer} from './priority-buffer.js';
 export interface IngressQueueOptions<T> {
 	readonly capacity: number;
 	readonly overflow: QueueOverflowPolicy;
+	/** Producers that may wait for space at once (`wait`); beyond it `offer` gives 'full'. */
+	readonly maxWaiting: number;
 	/** Items dispatched before the dispatcher yields to the event loop. */
 	readonly batchSize: number;
 	/** An item entered the queue (at once, or when a waiting producer got a slot). */
@@ -21,10 +23,13 @@ export interface IngressQueueOptions<T> {
 	readonly fault: (error: unknown) => void;
 	/** Runs the dispatcher outside the caller's async context. */
 	readonly detach: (fn: () => void) => void;
+	/** True when the caller is a handler of this bus (asked only when the queue is full under `wait`). */
+	readonly isInHandler: () => boolean;
 }
 
 /** The result of {@link IngressQueue.offer}. */
 export type OfferResult = 'queued' | 'dropped' | 'full' | Promise<void>;
+
 
 interface Waiter<T> {
 	readonly item: T;
@@ -48,6 +53,10 @@ export class IngressQueue<T extends {readonly priority: number}> {
 	#waiterHead = 0;
 	readonly #scheduler = new PQueue({concurrency: 1});
 	#isScheduled = false;
+	/** {@link hold} was called: the dispatcher stops before its next item. */
+	#isHoldRequested = false;
+	/** The dispatcher stopped because of a hold; {@link resume} starts it again. */
+	#isHeld = false;
 
 	constructor(options: IngressQueueOptions<T>) {
 		this.#options = options;
@@ -68,9 +77,15 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		return this.#isScheduled;
 	}
 
+	/** True while the dispatcher is stopped by a subscriber that holds it back, with items waiting. */
+	get isHeld(): boolean {
+		return this.#isHeld;
+	}
+
 	/**
 	 * Accepts `item` if there is space. When full, per the policy: `wait` returns a promise that resolves once the item
-	 * is queued; `reject` returns 'full' (nothing queued); `drop-newest` returns 'dropped' (the item was dropped);
+	 * is queued (from a handler, it queues at once in a reserve of another `capacity` items, else gives 'full'; with
+	 * `maxWaiting` producers already waiting, it gives 'full'); `reject` returns 'full' (nothing queued); `drop-newest` returns 'dropped' (the item was dropped);
 	 * `drop-oldest` drops the oldest item of the lowest priority and queues this one, or, when this one's priority is
 	 * lower than every queued item's, drops this one ('dropped').
 	 */
@@ -81,6 +96,15 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		}
 		switch (this.#options.overflow) {
 			case 'wait': {
+				// A handler's publish never waits: the handler would wait for the dispatcher, and the dispatcher, held
+				// back by that handler's subscription, for the handler. It may use a second `capacity` of room instead.
+				if (this.#options.isInHandler()) {
+					if (this.#buffer.length >= this.#options.capacity * 2) return 'full';
+					this.#enqueue(item);
+					return 'queued';
+				}
+				// The list of waiting producers is bounded too: a producer that never awaits would otherwise grow it forever.
+				if (this.waiting >= this.#options.maxWaiting) return 'full';
 				return new Promise<void>((resolve, reject) => {
 					this.#waiters.push({item, resolve, reject});
 				});
@@ -124,6 +148,22 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		return true;
 	}
 
+	/** Stops the dispatcher before its next item (a subscriber's buffer is full) until {@link resume}. */
+	hold(): void {
+		this.#isHoldRequested = true;
+	}
+
+	/** Lifts a hold and starts the dispatcher again, if it has items. */
+	resume(): void {
+		this.#isHoldRequested = false;
+		if (!this.#isHeld) return;
+		this.#isHeld = false;
+		if (!this.#isScheduled && this.#buffer.length > 0) {
+			this.#isScheduled = true;
+			queueMicrotask(this.#schedule);
+		}
+	}
+
 	/** Rejects every waiting producer with `error`; their items were never accepted. */
 	rejectWaiters(error: unknown): void {
 		while (this.waiting > 0) this.#nextWaiter()!.reject(error);
@@ -137,7 +177,7 @@ export class IngressQueue<T extends {readonly priority: number}> {
 	#enqueue(item: T): void {
 		this.#buffer.push(item);
 		this.#options.accept(item);
-		if (!this.#isScheduled) {
+		if (!this.#isScheduled && !this.#isHeld) {
 			this.#isScheduled = true;
 			// A microtask, so that publish() returns before any handler runs and a synchronous burst becomes one batch.
 			queueMicrotask(this.#schedule);
@@ -156,8 +196,14 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		try {
 			for (;;) {
 				for (let count = 0; count < batchSize && buffer.length > 0; count++) {
+					if (this.#isHoldRequested) {
+						this.#isHeld = true;
+						return;
+					}
 					const item = buffer.shift()!;
-					if (this.waiting > 0) this.#admitWaiter();
+					// Over capacity, the queue holds handlers' events from the reserve: they go first, so that the
+					// reserve empties instead of filling up while producers keep taking the freed slots.
+					if (this.waiting > 0 && buffer.length < this.#options.capacity) this.#admitWaiter();
 					dispatch(item);
 				}
 				if (buffer.length === 0) break;
@@ -169,7 +215,9 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		} finally {
 			this.#isScheduled = false;
 			// After a fault (a throwing dispatch) items may remain: run again rather than strand them until the next offer.
-			if (buffer.length > 0) {
+			if (this.#isHeld) {
+				// resume() schedules the next run.
+			} else if (buffer.length > 0) {
 				this.#isScheduled = true;
 				queueMicrotask(this.#schedule);
 			} else {

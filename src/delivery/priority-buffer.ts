@@ -32,13 +32,16 @@ export class PriorityBuffer<T extends {readonly priority: number}> {
 		return undefined;
 	}
 
+	/** Levels currently kept; a level goes as soon as it is empty, so distinct priorities cannot pile up. */
+	get levelCount(): number {
+		return this.#levels.length;
+	}
+
 	/** Removes the oldest item of the highest priority; `undefined` when empty. */
 	shift(): T | undefined {
-		for (const level of this.#levels) {
-			if (level.items.length > 0) {
-				this.#length--;
-				return level.items.shift();
-			}
+		const levels = this.#levels;
+		for (let index = 0; index < levels.length; index++) {
+			if (levels[index]!.items.length > 0) return this.#shiftFrom(index);
 		}
 		return undefined;
 	}
@@ -46,11 +49,7 @@ export class PriorityBuffer<T extends {readonly priority: number}> {
 	/** Removes the oldest item of the lowest priority (the one `drop-oldest` sacrifices). */
 	shiftLowest(): T | undefined {
 		for (let index = this.#levels.length - 1; index >= 0; index--) {
-			const level = this.#levels[index]!;
-			if (level.items.length > 0) {
-				this.#length--;
-				return level.items.shift();
-			}
+			if (this.#levels[index]!.items.length > 0) return this.#shiftFrom(index);
 		}
 		return undefined;
 	}
@@ -59,8 +58,19 @@ export class PriorityBuffer<T extends {readonly priority: number}> {
 	clear(): T[] {
 		const items: T[] = [];
 		for (const level of this.#levels) items.push(...level.items.clear());
+		this.#levels.length = 0;
 		this.#length = 0;
 		return items;
+	}
+
+	#shiftFrom(index: number): T | undefined {
+		const level = this.#levels[index]!;
+		this.#length--;
+		const item = level.items.shift();
+		// An empty level goes, so that distinct priorities cannot pile up levels; priority 0, the common one, stays
+		// (recreating it whenever the queue runs dry would cost a deque per event).
+		if (level.items.length === 0 && level.priority !== 0) this.#levels.splice(index, 1);
+		return item;
 	}
 
 	#level(priority: number): Level<T> {

@@ -33,6 +33,12 @@ export interface SubscriberHost {
 	/** The subscription ended by itself (`once` fired, its signal aborted): remove it from routing. */
 	expire(subscriber: Subscriber): void;
 	random(): number;
+	/** A `wait` subscriber's buffer is full: the dispatcher must stop handing out events until {@link release}. */
+	hold(subscriber: Subscriber): void;
+	/** A subscriber that held dispatch back has room again. */
+	release(subscriber: Subscriber): void;
+	/** The time in milliseconds, for how long a subscriber has held dispatch back. */
+	now(): number;
 }
 
 /** A subscription's validated settings. */
@@ -56,6 +62,22 @@ export interface SubscriberSettings {
 	readonly overflow: SubscriberOverflowPolicy;
 }
 
+const active = 1;
+const enabled = 2;
+/** Inside `#pump`: a handler that settles synchronously must not start a second pump loop. */
+const pumping = 4;
+/** Its full buffer holds the bus's dispatch back. */
+const holding = 8;
+/** Inside the synchronous part of a handler call. */
+const calling = 16;
+
+interface HoldTimes {
+	/** When the current hold began (host time). */
+	since: number;
+	/** Milliseconds of the holds that ended. */
+	totalMs: number;
+}
+
 interface PendingDelivery {
 	readonly event: BusEvent;
 	readonly tracker: DeliveryTracker | undefined;
@@ -75,8 +97,8 @@ export class Subscriber {
 	readonly settings: SubscriberSettings;
 	readonly priority: number;
 	readonly seq: number;
-	isActive = true;
-	isEnabled = true;
+	/** `active`, `enabled`, `pumping` and `holding` as bits of one field: a bus may hold many thousands of subscribers. */
+	#flags = active | enabled;
 	readonly #host: SubscriberHost;
 	// The settings read on every delivery, copied here so that a delivery touches one object less (with many
 	// subscribers per event, those memory loads are most of what a delivery costs).
@@ -91,7 +113,10 @@ export class Subscriber {
 	// Created on the first retry: most subscriptions never retry, and an empty Map costs about 100 bytes each.
 	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
 	#running = 0;
-	#isPumping = false;
+	/** Set on its first hold: most subscriptions never hold dispatch back, and one field costs less than two. */
+	#hold: HoldTimes | undefined;
+	/** The event its async handler (concurrency 1) is handling: to refuse a handler awaiting its own delivery. */
+	#handling: BusEvent | undefined;
 
 	constructor(settings: SubscriberSettings, host: SubscriberHost) {
 		this.settings = settings;
@@ -104,6 +129,26 @@ export class Subscriber {
 		this.#isPrepared = settings.filter !== undefined || settings.transform !== undefined || settings.isOnce;
 	}
 
+	/** False once removed (unsubscribed, `once` fired, signal aborted, bus closed): it gets no more events. */
+	get isActive(): boolean {
+		return (this.#flags & active) !== 0;
+	}
+
+	set isActive(value: boolean) {
+		this.#flags = value ? this.#flags | active : this.#flags & ~active;
+		// A removed subscriber gets no new events, so its buffer cannot overflow: it has no reason to hold dispatch.
+		if (!value && (this.#flags & holding) !== 0) this.#releaseIfRoom();
+	}
+
+	/** False while disabled: dispatched events are skipped for it. */
+	get isEnabled(): boolean {
+		return (this.#flags & enabled) !== 0;
+	}
+
+	set isEnabled(value: boolean) {
+		this.#flags = value ? this.#flags | enabled : this.#flags & ~enabled;
+	}
+
 	get pending(): number {
 		return this.#pending === undefined ? 0 : this.#pending.length;
 	}
@@ -112,12 +157,37 @@ export class Subscriber {
 		return this.#running;
 	}
 
+	/** True while its full buffer (`wait` policy) holds the bus's dispatch back. */
+	get isHolding(): boolean {
+		return (this.#flags & holding) !== 0;
+	}
+
+	/** Milliseconds this subscriber has held dispatch back, in total, the current hold included. */
+	get heldMs(): number {
+		const hold = this.#hold;
+		if (hold === undefined) return 0;
+		return hold.totalMs + ((this.#flags & holding) === 0 ? 0 : this.#host.now() - hold.since);
+	}
+
+	/**
+	 * True while its handler is running synchronously now, or (concurrency 1) has returned a promise for `event` that
+	 * has not settled: a delivery to this subscription awaited from there would wait behind that very call.
+	 */
+	isHandling(event: BusEvent): boolean {
+		return (this.#flags & calling) !== 0 || this.#handling === event;
+	}
+
+	/** Handler calls at once. */
+	get concurrency(): number {
+		return this.#concurrency;
+	}
+
 	/**
 	 * Takes one dispatched event: skipped when inactive, disabled or filtered out; otherwise handled now when a
 	 * slot is free, else buffered (the overflow policy applies when the buffer is full).
 	 */
 	deliver(event: BusEvent, tracker: DeliveryTracker | undefined): void {
-		if (!this.isActive || !this.isEnabled) {
+		if ((this.#flags & (active | enabled)) !== (active | enabled)) {
 			tracker?.skipped();
 			return;
 		}
@@ -137,14 +207,30 @@ export class Subscriber {
 		const pending = this.#pending;
 		if (this.#running < this.#concurrency && (pending === undefined || pending.length === 0)) {
 			this.#attempt(event, tracker, 1);
-			return;
+		} else {
+			this.#buffer(event, tracker);
 		}
-		this.#buffer(event, tracker);
+		if (this.#running >= this.#concurrency) this.#holdIfFull();
+	}
+
+	/**
+	 * Full: no free slot and no room in the buffer. Under `wait` the next event could only be dropped, so the
+	 * dispatcher stops handing out events instead (and the ingress queue, then the producers, wait). A method of its
+	 * own, so that `deliver` stays small enough to be inlined into the dispatch loop.
+	 */
+	#holdIfFull(): void {
+		if ((this.#flags & (active | holding)) !== active || this.settings.overflow !== 'wait' || this.pending < this.settings.maxPending) return;
+		this.#flags |= holding;
+		const hold = (this.#hold ??= {since: 0, totalMs: 0});
+		hold.since = this.#host.now();
+		this.#host.hold(this);
 	}
 
 	#buffer(event: BusEvent, tracker: DeliveryTracker | undefined): void {
 		const pending = (this.#pending ??= new Deque<PendingDelivery>(0));
-		if (pending.length >= this.settings.maxPending) {
+		// Under `wait` the dispatcher stops before the buffer overflows; only `redeliver` (which bypasses the queue)
+		// can find it full, and that one event is kept rather than dropped.
+		if (pending.length >= this.settings.maxPending && this.settings.overflow !== 'wait') {
 			// With maxPending 0 there is no older event to give up, so drop-oldest drops this one too.
 			const dropNewest = this.settings.overflow === 'drop-newest' || pending.length === 0;
 			const dropped = dropNewest ? {event, tracker} : pending.shift()!;
@@ -169,6 +255,7 @@ export class Subscriber {
 		}
 		const abandoned = this.#pending?.clear() ?? [];
 		for (const delivery of abandoned) this.#drop(delivery, 'shutdown', 'the bus stopped before it was handled');
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 		return retrying.length + abandoned.length;
 	}
 
@@ -196,29 +283,56 @@ export class Subscriber {
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
 		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
+		// Marks the synchronous part of the call: one handler runs synchronously at a time, so a publish that finds
+		// this bit set comes from this subscription's handler (`isHandling` covers the part after an await).
+		this.#flags |= calling;
 		let result: unknown;
 		try {
 			result = this.#host.context.run(event, this.#handler);
 		} catch (error) {
+			this.#flags &= ~calling;
 			this.#failed(event, tracker, attempt, error);
 			return;
 		}
-		if (!isThenable(result)) {
+		this.#flags &= ~calling;
+		if (typeof result !== 'object' || result === null) {
 			this.#succeeded(tracker);
 			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 			return;
 		}
-		// Promise.resolve turns a foreign thenable whose `then` throws into a rejection instead of a crash here.
-		const promise = result instanceof Promise ? result : Promise.resolve(result);
+		this.#settleLater(event, tracker, attempt, result, startedAt);
+	}
+
+	/** A handler returned an object: a promise (or thenable) to wait for, or a plain value (a success). */
+	#settleLater(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, result: object, startedAt: number): void {
+		let promise: Promise<unknown> | undefined;
+		try {
+			// Reading `then` or the prototype of a hostile return value (a revoked Proxy) throws: a failed attempt.
+			// Promise.resolve turns a foreign thenable whose `then` throws later into a rejection.
+			if (isThenable(result)) promise = result instanceof Promise ? result : Promise.resolve(result);
+		} catch (error) {
+			this.#failed(event, tracker, attempt, error);
+			return;
+		}
+		if (promise === undefined) {
+			this.#succeeded(tracker);
+			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
+			return;
+		}
+		// Set here, on the async path only (a store per delivery would cost the synchronous fast path).
+		if (this.#concurrency === 1) this.#handling = event;
 		const {timeoutMs} = this.settings;
-		const settled = timeoutMs === undefined ? promise : withTimeout(promise, timeoutMs, this.settings.id);
+		// Node fires a longer timer at once; a timeout that long means no timeout.
+		const settled = timeoutMs === undefined || timeoutMs > maxTimerDelay ? promise : withTimeout(promise, timeoutMs, this.settings.id);
 		settled.then(
 			() => {
+				this.#handling = undefined;
 				this.#succeeded(tracker);
 				if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 				this.#host.settled();
 			},
 			(error: unknown) => {
+				this.#handling = undefined;
 				this.#failed(event, tracker, attempt, error);
 				this.#host.settled();
 			},
@@ -237,6 +351,21 @@ export class Subscriber {
 		stats.inFlight--;
 		tracker?.succeeded();
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
+	}
+
+	/**
+	 * Lets dispatch go on once the buffer is down to three quarters of `maxPending` (or empty, for small buffers), so
+	 * that a subscriber running at its limit releases the dispatcher for a batch at a time, not for every event.
+	 */
+	#releaseIfRoom(): void {
+		const {maxPending} = this.settings;
+		const lowWater = maxPending === 0 ? 0 : Math.min(maxPending - 1, Math.floor((maxPending * 3) / 4));
+		if ((this.#flags & active) !== 0 && (this.pending > lowWater || (this.pending >= maxPending && this.#running >= this.#concurrency))) return;
+		const hold = this.#hold!;
+		hold.totalMs += this.#host.now() - hold.since;
+		this.#flags &= ~holding;
+		this.#host.release(this);
 	}
 
 	#failed(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number, error: unknown): void {
@@ -244,7 +373,7 @@ export class Subscriber {
 		stats.failed++;
 		if (attempt < this.settings.retry.attempts) {
 			// The slot stays taken while waiting, so that later events cannot overtake the one being retried.
-			const delayMs = backoffDelay(this.settings.retry, attempt, () => this.#host.random());
+			const delayMs = Math.min(maxTimerDelay, backoffDelay(this.settings.retry, attempt, () => this.#host.random()));
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
 			const timer = setTimeout(() => {
@@ -262,12 +391,13 @@ export class Subscriber {
 		this.#deadLetter(event, error, 'handler-failed', attempt);
 		tracker?.failed({subscriptionId: this.settings.id, subscriptionName: this.settings.name, error, attempts: attempt});
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
+		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 	}
 
 	/** Starts buffered events while slots are free; a loop, not recursion, so a long buffer cannot overflow the stack. */
 	#pump(): void {
-		if (this.#isPumping) return;
-		this.#isPumping = true;
+		if ((this.#flags & pumping) !== 0) return;
+		this.#flags |= pumping;
 		try {
 			const pending = this.#pending!;
 			while (this.#running < this.#concurrency && pending.length > 0) {
@@ -275,7 +405,7 @@ export class Subscriber {
 				this.#attempt(event, tracker, 1);
 			}
 		} finally {
-			this.#isPumping = false;
+			this.#flags &= ~pumping;
 		}
 	}
 
@@ -293,6 +423,9 @@ export class Subscriber {
 		this.#host.deadLetter({event, error, reason, subscription: {id, name, pattern}, attempts, failedAt: Date.now()});
 	}
 }
+
+/** The longest delay a Node timer honours (about 24.8 days); a longer one fires after 1 ms. */
+const maxTimerDelay = 2 ** 31 - 1;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
 	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';

@@ -8,6 +8,15 @@
  * - `runBusConformance()`: the contract every `Bus` implementation must meet, as a test suite.
  * - `topicbusMatchers`: the matchers `topicbus/testing/vitest` installs, for `expect.extend` in other runners.
  */
+import {registerSchemaLoader} from '../core/bus-options.js';
+import {registerProducerFactory} from '../core/event-bus.js';
+import {createProducer} from '../producers/producer.js';
+import {SchemaRegistry} from '../schema/schema-registry.js';
+
+// Test buses accept `schemas` as a folder or a list even when the main entry was never imported.
+registerSchemaLoader(source => SchemaRegistry.from(source));
+registerProducerFactory((bus, options) => createProducer(bus, options));
+
 export {MockBus, createMockBus} from './mock-bus.js';
 export {TestBus, createTestBus} from './test-bus.js';
 export {useIsolatedBus} from './isolated-bus.js';

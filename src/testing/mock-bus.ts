@@ -57,7 +57,8 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
  * bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff delays; `drain()`
  * hands partial consumer batches over without waiting for their timer; a `stream()` buffers without holding
  * deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities, filters, transforms,
- * `once`, `concurrency`, `maxPending`, `timeoutMs`, reports, dead letters on `$bus.dead-letter`, diagnostics,
+ * `once`, `concurrency`, `maxPending` (under the default `overflow: 'wait'` a full buffer keeps taking events: there
+ * is no queue to hold back), `timeoutMs`, reports, dead letters on `$bus.dead-letter`, diagnostics,
  * metrics, history, `close`) behaves as on `EventBus`; the shared conformance suite (`runBusConformance`) holds both
  * to that.
  *

@@ -8,7 +8,7 @@ import {EventFactory} from '../core/event-factory.js';
 import {History} from '../core/history.js';
 import {resolveHistoryQuery} from '../core/history-query.js';
 import {assertNoAwaitDelivery} from '../core/publish-options.js';
-import {serializeError} from '../core/serialize-error.js';
+import {serializeErrorSafely} from '../core/dead-letter-publisher.js';
 import {resolveSubscriberSettings} from '../core/subscribe-options.js';
 import {createSubscriptionHandle} from '../core/subscription-handle.js';
 import {SubscriptionTable} from '../core/subscription-table.js';
@@ -112,6 +112,8 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 			freeze: event => this.#events.freezeTransformed(event),
 			deadLetter: letter => this.#deadLetter(letter),
 			retrying: notice => this.#diagnostics.emit('retry', notice),
+			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
+			delivered: notice => this.#diagnostics.emit('delivered', notice),
 			settled: () => this.#dispatchQueued(),
 			expire: this.#subscriptions.remove,
 		};
@@ -228,7 +230,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
-		return waitForEvent(this.#subscribeOne, pattern, options);
+		return waitForEvent(this.#subscribeOne, listener => this.#diagnostics.on('closed', listener), pattern, options);
 	}
 
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
@@ -336,7 +338,7 @@ export class SyncBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		if (letter.event.topic.startsWith('$bus.') || this.#state === 'closed') return;
 		// Queued only: whoever reported the failure dispatches it once its own bookkeeping is done. The error goes as
 		// plain data, as on the real bus.
-		this.#accept(this.#events.createInternal(deadLetterTopic, {...letter, error: serializeError(letter.error)}, letter.event), ignoreReport);
+		this.#accept(this.#events.createInternal(deadLetterTopic, {...letter, error: serializeErrorSafely(letter.error)}, letter.event), ignoreReport);
 	}
 
 	readonly #dropFromStream = (event: BusEvent, subscription: Subscription, detail: string): void => {

@@ -19,10 +19,10 @@ export function createSyncStream<Event extends BusEvent>(
 ): AsyncIterableIterator<Event> {
 	assertOptionalObject('options', options);
 	assertInteger('options.bufferSize', options?.bufferSize, 0);
-	assertOneOf('options.overflow', options?.overflow, ['drop-oldest', 'drop-newest']);
+	assertOneOf('options.overflow', options?.overflow, ['wait', 'drop-oldest', 'drop-newest']);
 	assertAbortSignal('options.signal', options?.signal);
 	const bufferSize = options?.bufferSize ?? 1000;
-	const overflow = options?.overflow ?? 'drop-oldest';
+	const overflow = options?.overflow ?? 'wait';
 
 	const buffer: Event[] = [];
 	let isDone = false;
@@ -38,7 +38,8 @@ export function createSyncStream<Event extends BusEvent>(
 		}
 		// buffer[0] is the event a reader gets next (the real stream's "held" event); the rest wait behind it.
 		const waiting = buffer.length - 1;
-		if (waiting < bufferSize) {
+		// The mock has no queue to hold back: under `wait` (lossless) the buffer takes every event.
+		if (waiting < bufferSize || overflow === 'wait') {
 			buffer.push(event as Event);
 			return;
 		}

@@ -2,7 +2,8 @@ import {EventDroppedError, FilterError, HandlerTimeoutError} from '../errors.js'
 import type {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import type {HandlerContext} from '../delivery/handler-context.js';
 import type {SubscriberSettings} from '../delivery/subscriber.js';
-import type {BusEvent, DeadLetter, RetryNotice} from '../types.js';
+import {performance} from 'node:perf_hooks';
+import type {BusEvent, DeadLetter, DeliveredNotice, RetryNotice} from '../types.js';
 import type {FailureRules} from './failure-rules.js';
 import type {Recorder} from './recorder.js';
 import {isThenable} from './thenable.js';
@@ -26,6 +27,9 @@ export interface SyncSubscriberHost {
 	freeze(event: BusEvent): BusEvent;
 	deadLetter(letter: DeadLetter): void;
 	retrying(notice: RetryNotice): void;
+	/** True when someone listens for per-delivery timings (the `delivered` diagnostic). */
+	isTimingDeliveries(): boolean;
+	delivered(notice: DeliveredNotice): void;
 	/** A delivery settled after a promise: the bus checks whether it is idle now. */
 	settled(): void;
 	/** `once` fired: remove the subscription from routing. */
@@ -87,7 +91,8 @@ export class SyncSubscriber {
 			this.#attempt(prepared, tracker, 1);
 			return;
 		}
-		if (this.#pending.length >= this.settings.maxPending) {
+		// The mock has no queue to hold back: under `wait` (lossless) the buffer takes every event.
+		if (this.#pending.length >= this.settings.maxPending && this.settings.overflow !== 'wait') {
 			const dropNewest = this.settings.overflow === 'drop-newest' || this.#pending.length === 0;
 			const dropped = dropNewest ? {event: prepared, tracker} : this.#pending.shift()!;
 			if (!dropNewest) this.#pending.push({event: prepared, tracker});
@@ -124,24 +129,26 @@ export class SyncSubscriber {
 	}
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker, attempt: number): void {
-		let result: unknown;
+		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
+		let promise: Promise<unknown> | undefined;
 		try {
 			const injected = this.#host.failures.check(event, this.settings.name);
 			if (injected !== undefined) throw injected.error;
-			result = this.#host.context.run(event, this.settings.handler);
+			const result = this.#host.context.run(event, this.settings.handler);
+			// Inside the try: reading `then` or the prototype of a hostile return value (a revoked Proxy) throws.
+			if (isThenable(result)) promise = result instanceof Promise ? result : Promise.resolve(result);
 		} catch (error) {
 			this.#failed(event, tracker, attempt, error);
 			return;
 		}
-		if (!isThenable(result)) {
-			this.#succeeded(event, tracker, attempt);
+		if (promise === undefined) {
+			this.#succeeded(event, tracker, attempt, startedAt);
 			return;
 		}
-		const promise = result instanceof Promise ? result : Promise.resolve(result);
 		const {timeoutMs} = this.settings;
 		(timeoutMs === undefined ? promise : withTimeout(promise, timeoutMs, this.settings.id)).then(
 			() => {
-				this.#succeeded(event, tracker, attempt);
+				this.#succeeded(event, tracker, attempt, startedAt);
 				this.#host.settled();
 			},
 			(error: unknown) => {
@@ -151,13 +158,14 @@ export class SyncSubscriber {
 		);
 	}
 
-	#succeeded(event: BusEvent, tracker: DeliveryTracker, attempts: number): void {
+	#succeeded(event: BusEvent, tracker: DeliveryTracker, attempts: number, startedAt: number): void {
 		const {stats, recorder} = this.#host;
 		this.#running--;
 		stats.delivered++;
 		stats.inFlight--;
 		const {id, name, pattern} = this.settings;
 		recorder.noteDelivered({event, subscription: {id, name, pattern}, attempts});
+		if (startedAt >= 0) this.#host.delivered({subscriptionId: id, subscriptionName: name, durationMs: performance.now() - startedAt, event, attempt: attempts});
 		tracker.succeeded();
 		this.#pump();
 	}

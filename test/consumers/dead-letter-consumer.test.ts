@@ -54,7 +54,7 @@ describe('DeadLetterConsumer', () => {
 		const gate = new Promise<void>(resolve => {
 			open = resolve;
 		});
-		bus.subscribe('job.*', async () => gate, {name: 'slow', maxPending: 1});
+		bus.subscribe('job.*', async () => gate, {name: 'slow', maxPending: 1, overflow: 'drop-oldest'});
 		for (let index = 0; index < 5; index++) await bus.publish('job.run', {index});
 		await vi.waitFor(() => {
 			expect(bus.getMetrics().dropped).toBeGreaterThan(0);

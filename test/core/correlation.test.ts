@@ -175,3 +175,16 @@ describe('correlation', () => {
 		expect(child).toMatchObject({correlationId: original.correlationId, causationId: original.id});
 	});
 });
+
+describe('correlation - an explicit option wins', () => {
+	test('correlationId and causationId given inside a handler win over the inherited ones', async () => {
+		const bus = new EventBus();
+		const children: BusEvent[] = [];
+		bus.subscribe('parent', async () => {
+			children.push(await bus.publish('child', null, {correlationId: 'explicit', causationId: 'cause-1'}));
+		});
+		await bus.publish('parent', null, {correlationId: 'workflow-1'});
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: 'explicit', causationId: 'cause-1'});
+	});
+});

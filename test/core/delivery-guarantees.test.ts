@@ -85,11 +85,11 @@ describe('delivery guarantees - isolation', () => {
 		expect(received).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 	});
 
-	test('isolation - a hanging subscriber buffers at most maxPending events; the drops are counted', async () => {
+	test('isolation - with drop-oldest, a hanging subscriber buffers at most maxPending events; the drops are counted', async () => {
 		const bus = new EventBus();
 		const letters = collectDeadLetters(bus);
 		let received = 0;
-		bus.subscribe('a', async () => new Promise(() => {}), {maxPending: 3});
+		bus.subscribe('a', async () => new Promise(() => {}), {maxPending: 3, overflow: 'drop-oldest'});
 		bus.subscribe('a', () => {
 			received++;
 		});
@@ -356,7 +356,7 @@ describe('delivery guarantees - nothing disappears', () => {
 				await gate.promise;
 				record(`${event.id}/slow`, 'delivered');
 			},
-			{maxPending: 2, concurrency: 2},
+			{maxPending: 2, concurrency: 2, overflow: 'drop-newest'},
 		);
 		const names = new Map([
 			[healthy.id, 'healthy'],

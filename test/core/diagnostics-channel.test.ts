@@ -1,5 +1,6 @@
 import {describe, expect, test, vi} from 'vitest';
 import {DiagnosticsChannel} from '../../src/core/diagnostics-channel.js';
+import {EventBus} from '../../src/index.js';
 
 describe('DiagnosticsChannel', () => {
 	test('hasListeners() - true while a listener is registered, false after it is removed', () => {
@@ -42,5 +43,20 @@ describe('DiagnosticsChannel', () => {
 		});
 		expect(() => channel.emit('drained')).not.toThrow();
 		expect(warnings).toHaveBeenCalledWith(expect.objectContaining({code: 'ERR_LISTENER_FAILED'}));
+	});
+});
+
+describe('on() names', () => {
+	test('on() - a name that is not a diagnostic is a TypeError pointing to subscribe()', () => {
+		const bus = new EventBus();
+		expect(() => (bus.on as (name: string, listener: () => void) => unknown)('order.created', () => {})).toThrow(TypeError);
+		expect(() => (bus.on as (name: string, listener: () => void) => unknown)('order.created', () => {})).toThrow(/bus\.subscribe\("order\.created", handler\)/);
+	});
+
+	test('on() - every diagnostic name is accepted', () => {
+		const bus = new EventBus();
+		for (const name of ['deadLetter', 'retry', 'delivered', 'rejected', 'warning', 'held', 'released', 'drained', 'stopped', 'closed'] as const) {
+			expect(typeof bus.on(name, () => {})).toBe('function');
+		}
 	});
 });

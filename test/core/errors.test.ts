@@ -1,9 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {
 	AbortError,
+	BatchInterruptedError,
 	BatchValidationError,
 	BusClosedError,
+	BusOptionsConflictError,
 	DeadLetterReplayError,
+	DeliveryCycleError,
 	ErrorCodes,
 	EventBusError,
 	EventDroppedError,
@@ -33,6 +36,9 @@ const samples: Record<keyof typeof ErrorCodes, EventBusError> = {
 	SchemaValidationError: new SchemaValidationError('a', [], 'bad'),
 	SchemaRegistryError: new SchemaRegistryError('broken', {path: 'schemas/a.json', cause}),
 	DeadLetterReplayError: new DeadLetterReplayError('dl-1', 'not-found', 'no dead letter has this id'),
+	DeliveryCycleError: new DeliveryCycleError('order.created', 'sub_1', 'orders'),
+	BusOptionsConflictError: new BusOptionsConflictError('source'),
+	BatchInterruptedError: new BatchInterruptedError([{id: 'e-1', topic: 'a'}], 3, new BusClosedError('stopping', 'publish')),
 };
 
 describe('errors', () => {

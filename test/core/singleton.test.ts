@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
-import {BusClosedError, EventBus, getEventBus, resetEventBus} from '../../src/index.js';
+import {BusClosedError, BusOptionsConflictError, EventBus, getEventBus, resetEventBus} from '../../src/index.js';
 
 afterEach(async () => {
 	await resetEventBus();
@@ -14,11 +14,24 @@ describe('getEventBus()', () => {
 		expect(getEventBus()).toBe(bus);
 	});
 
-	test('getEventBus() - applies options on the first call only', async () => {
-		const bus = getEventBus({source: 'first'});
-		expect(getEventBus({source: 'second'})).toBe(bus);
+	test('getEventBus() - applies options on the first call; later calls without options or with the same ones get that bus', async () => {
+		const bus = getEventBus({source: 'first', limits: {maxSegments: 8}});
+		expect(getEventBus()).toBe(bus);
+		expect(getEventBus({source: 'first', limits: {maxSegments: 8}})).toBe(bus);
 		const event = await bus.publish('a', 1);
 		expect(event.source).toBe('first');
+	});
+
+	test('getEventBus() - different options after the bus exists throw BusOptionsConflictError', () => {
+		getEventBus({source: 'first'});
+		expect(() => getEventBus({source: 'second'})).toThrow(BusOptionsConflictError);
+		expect(() => getEventBus({source: 'first', limits: {maxSegments: 3}})).toThrow(expect.objectContaining({code: 'ERR_BUS_OPTIONS_CONFLICT', option: 'limits'}));
+	});
+
+	test('getEventBus() - after resetEventBus() new options apply', async () => {
+		getEventBus({source: 'first'});
+		await resetEventBus();
+		expect(getEventBus({source: 'second'})).toBeInstanceOf(EventBus);
 	});
 
 	test('getEventBus() - importing topicbus creates no bus; the first call does', async () => {

@@ -60,10 +60,10 @@ describe('stream()', () => {
 		await stream.return?.();
 	});
 
-	test('stream() - a full buffer drops the oldest events, dead-lettered as subscriber-overflow', async () => {
+	test('stream() - with overflow drop-oldest a full buffer drops the oldest events, dead-lettered as subscriber-overflow', async () => {
 		const bus = new EventBus();
 		const letters = collectDeadLetters(bus);
-		const stream = bus.stream('a', {bufferSize: 2});
+		const stream = bus.stream('a', {bufferSize: 2, overflow: 'drop-oldest'});
 		for (let index = 1; index <= 5; index++) await bus.publish('a', index);
 		await nextMacrotask();
 		expect(letters.map(letter => letter.event.payload)).toEqual([2, 3]);
@@ -151,7 +151,7 @@ describe('stream()', () => {
 	test('stream() - bad options throw a TypeError', () => {
 		const bus = new EventBus();
 		expect(() => bus.stream('a', {bufferSize: -1})).toThrow(new TypeError('Expected `options.bufferSize` to be an integer >= 0, got `-1` (number)'));
-		expect(() => bus.stream('a', {overflow: 'wait' as never})).toThrow(TypeError);
+		expect(() => bus.stream('a', {overflow: 'nope' as never})).toThrow(TypeError);
 		expect(bus.subscriptions()).toEqual([]);
 	});
 });

@@ -425,7 +425,7 @@ describe('subscribe() - bad arguments', () => {
 		['Expected `options.concurrency` to be an integer >= 1, got `1.5` (number)', {concurrency: 1.5}],
 		['Expected `options.timeoutMs` to be an integer >= 1, got `0` (number)', {timeoutMs: 0}],
 		['Expected `options.maxPending` to be an integer >= 0 or Infinity, got `-1` (number)', {maxPending: -1}],
-		['Expected `options.overflow` to be one of `drop-oldest`, `drop-newest`, got `wait` (string)', {overflow: 'wait'}],
+		['Expected `options.overflow` to be one of `wait`, `drop-oldest`, `drop-newest`, got `nope` (string)', {overflow: 'nope'}],
 		['Expected `options.retry.attempts` to be an integer >= 1, got `0` (number)', {retry: {attempts: 0}}],
 		['Expected `options.retry.backoff.jitter` to be one of `full`, `none`, got `half` (string)', {retry: {backoff: {jitter: 'half'}}}],
 	])('subscribe() - rejects bad options with a TypeError: %s', (message, options) => {

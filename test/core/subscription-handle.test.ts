@@ -89,6 +89,35 @@ describe('Subscription handle', () => {
 		expect(bus.subscriptions()).toEqual([]);
 	});
 
+	test('unsubscribe, enable, disable - work detached from the handle', async () => {
+		const bus = new EventBus();
+		const seen: unknown[] = [];
+		const {unsubscribe, disable, enable} = bus.subscribe('a', event => {
+			seen.push(event.payload);
+		});
+		disable();
+		await bus.publish('a', 1);
+		await bus.drain();
+		enable();
+		await bus.publish('a', 2);
+		await bus.drain();
+		unsubscribe();
+		await bus.publish('a', 3);
+		await bus.drain();
+		expect(seen).toEqual([2]);
+		expect(bus.subscriptions()).toEqual([]);
+	});
+
+	test('unsubscribe - passed as an abort listener, it unsubscribes on abort', async () => {
+		const bus = new EventBus();
+		const controller = new AbortController();
+		const subscription = bus.subscribe('a', () => {});
+		controller.signal.addEventListener('abort', subscription.unsubscribe);
+		controller.abort();
+		expect(subscription.isActive).toBe(false);
+		expect(bus.subscriptions()).toEqual([]);
+	});
+
 	test('handle - carries the id, pattern and name and is frozen', () => {
 		const bus = new EventBus();
 		const subscription = bus.subscribe('order.*', () => {}, {name: 'orders'});
@@ -149,8 +178,8 @@ describe('EventBus#subscriptions()', () => {
 		const second = bus.subscribe('b.*', () => {});
 		bus.subscribe('c', () => {}).unsubscribe();
 		expect(bus.subscriptions()).toEqual([
-			{id: first.id, name: 'first', pattern: 'a', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0},
-			{id: second.id, name: second.id, pattern: 'b.*', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0},
+			{id: first.id, name: 'first', pattern: 'a', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
+			{id: second.id, name: second.id, pattern: 'b.*', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
 		]);
 	});
 

@@ -73,8 +73,13 @@ describe('typed event map', () => {
 		expectTypeOf<EventFor<Events, 'billing.*'>>().toBeNever();
 	});
 
-	test('types - a segment glob is taken to match any segment', () => {
+	test('types - a segment glob matches its alternatives or its shape; a richer one any segment', () => {
 		expectTypeOf<EventFor<Events, 'order.{created,paid}'>>().toEqualTypeOf<OrderCreated | OrderPaid>();
+		expectTypeOf<EventFor<Events, 'order.{paid,refunded}'>>().toEqualTypeOf<OrderPaid>();
+		expectTypeOf<EventFor<Events, 'user.*-up'>>().toEqualTypeOf<UserSignedUp>();
+		expectTypeOf<EventFor<Events, 'user.*-failed'>>().toBeNever();
+		expectTypeOf<EventFor<Events, 'order.cr*'>>().toEqualTypeOf<OrderCreated>();
+		expectTypeOf<EventFor<Events, 'order.?aid'>>().toEqualTypeOf<OrderCreated | OrderPaid>();
 	});
 
 	test('types - subscribe options see the same event type as the handler', () => {
@@ -134,5 +139,30 @@ describe('typed event map', () => {
 		};
 		expectTypeOf(mutate).toBeFunction();
 		expectTypeOf(typeChecksOnly).toBeFunction();
+	});
+});
+
+describe('typed bus - the bus own dead-letter topic', () => {
+	test('subscribing to $bus.dead-letter compiles and types the dead letter; publishing it does not compile', () => {
+		type WithBusTopic = Events & {'$bus.dead-letter': unknown};
+		const check = (bus: EventBus<WithBusTopic>): void => {
+			bus.subscribe('$bus.dead-letter', event => {
+				expectTypeOf(event.topic).toEqualTypeOf<'$bus.dead-letter'>();
+				expectTypeOf(event.payload.error.message).toEqualTypeOf<string>();
+				expectTypeOf(event.payload.attempts).toEqualTypeOf<number>();
+			});
+			// @ts-expect-error -- `$` topics are the bus's own: not publishable
+			void bus.publish('$bus.dead-letter', {});
+		};
+		expectTypeOf(check).toBeFunction();
+	});
+
+	test('an untyped bus types a $bus.dead-letter subscription too', () => {
+		const check = (bus: EventBus): void => {
+			bus.subscribe('$bus.dead-letter', event => {
+				expectTypeOf(event.payload.reason).toEqualTypeOf<import('../../src/index.js').DeadLetterReason>();
+			});
+		};
+		expectTypeOf(check).toBeFunction();
 	});
 });

@@ -25,6 +25,7 @@ function harness(capacity: number, overflow: QueueOverflowPolicy, overrides: Par
 	const queue: IngressQueue<Item> = new IngressQueue<Item>({
 		capacity,
 		overflow,
+		maxWaiting: 1000,
 		batchSize: 512,
 		accept(accepted) {
 			log.push(`accept ${accepted.value}`);
@@ -35,6 +36,7 @@ function harness(capacity: number, overflow: QueueOverflowPolicy, overrides: Par
 		drop(dropped) {
 			log.push(`drop ${dropped.value}`);
 		},
+		isInHandler: () => false,
 		idle() {
 			const waiters = idleWaiters;
 			idleWaiters = [];

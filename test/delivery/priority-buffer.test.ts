@@ -91,3 +91,26 @@ describe('PriorityBuffer', () => {
 		);
 	});
 });
+
+describe('PriorityBuffer levels', () => {
+	test('levels - a level goes once empty, so random priorities do not pile up (priority 0 stays)', () => {
+		const buffer = new PriorityBuffer<Item>();
+		for (let round = 0; round < 1000; round++) {
+			buffer.push(item(`a${round}`, Math.random() * 1e9));
+			buffer.push(item(`b${round}`, 0));
+			buffer.shift();
+			buffer.shiftLowest();
+		}
+		expect(buffer.length).toBe(0);
+		expect(buffer.levelCount).toBeLessThanOrEqual(1);
+	});
+
+	test('levels - clear() removes every level', () => {
+		const buffer = new PriorityBuffer<Item>();
+		for (const priority of [1, 2, 3]) buffer.push(item(`p${priority}`, priority));
+		buffer.clear();
+		expect(buffer.levelCount).toBe(0);
+		buffer.push(item('again', 2));
+		expect(names([buffer.shift()])).toEqual(['again']);
+	});
+});

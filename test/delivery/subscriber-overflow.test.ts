@@ -25,10 +25,10 @@ async function publishAll(bus: EventBus, payloads: readonly number[]): Promise<B
 }
 
 describe('maxPending and overflow', () => {
-	test('drop-oldest (default) - a full buffer drops its oldest event and keeps the new one', async () => {
+	test('drop-oldest - a full buffer drops its oldest event and keeps the new one', async () => {
 		const bus = new EventBus();
 		const letters = collectDeadLetters(bus);
-		const subscriber = blocked(bus, {maxPending: 2, name: 'slow'});
+		const subscriber = blocked(bus, {maxPending: 2, name: 'slow', overflow: 'drop-oldest'});
 		const events = await publishAll(bus, [1, 2, 3, 4, 5]);
 		expect(letters.map(letter => letter.event)).toEqual([events[1], events[2]]);
 		subscriber.release();
@@ -50,7 +50,7 @@ describe('maxPending and overflow', () => {
 	test('overflow - each drop is a dead letter with reason subscriber-overflow and an EventDroppedError', async () => {
 		const bus = new EventBus();
 		const letters = collectDeadLetters(bus);
-		const subscriber = blocked(bus, {maxPending: 1, name: 'slow'});
+		const subscriber = blocked(bus, {maxPending: 1, name: 'slow', overflow: 'drop-oldest'});
 		const events = await publishAll(bus, [1, 2, 3]);
 		expect(letters).toEqual([
 			{
@@ -69,7 +69,7 @@ describe('maxPending and overflow', () => {
 
 	test('overflow - drops are counted in the metrics', async () => {
 		const bus = new EventBus();
-		const subscriber = blocked(bus, {maxPending: 1});
+		const subscriber = blocked(bus, {maxPending: 1, overflow: 'drop-oldest'});
 		await publishAll(bus, [1, 2, 3, 4]);
 		expect(bus.getMetrics()).toMatchObject({dropped: 2, deadLettered: 2});
 		subscriber.release();
@@ -80,7 +80,7 @@ describe('maxPending and overflow', () => {
 	test('maxPending 0 - every event that arrives while the handler is busy is dropped', async () => {
 		const bus = new EventBus();
 		const letters = collectDeadLetters(bus);
-		const subscriber = blocked(bus, {maxPending: 0});
+		const subscriber = blocked(bus, {maxPending: 0, overflow: 'drop-oldest'});
 		await publishAll(bus, [1, 2, 3]);
 		expect(letters.map(letter => letter.event.payload)).toEqual([2, 3]);
 		subscriber.release();
@@ -94,7 +94,7 @@ describe('maxPending and overflow', () => {
 		bus.subscribe('a', event => {
 			other.push(event.payload);
 		});
-		const subscriber = blocked(bus, {maxPending: 1});
+		const subscriber = blocked(bus, {maxPending: 1, overflow: 'drop-oldest'});
 		await publishAll(bus, [1, 2, 3, 4, 5]);
 		expect(other).toEqual([1, 2, 3, 4, 5]);
 		subscriber.release();

@@ -85,7 +85,7 @@ describe('createMockBus()', () => {
 			throw new Error('boom');
 		}, {name: 'failing'});
 		let release!: () => void;
-		bus.subscribe('b', async () => new Promise<void>(resolve => (release = resolve)), {maxPending: 0});
+		bus.subscribe('b', async () => new Promise<void>(resolve => (release = resolve)), {maxPending: 0, overflow: 'drop-newest'});
 		await bus.publish('a', null);
 		const first = bus.publish('b', 1);
 		const second = bus.publish('b', 2);

@@ -20,6 +20,61 @@ export function featureSuite({describe, busTest, features}: ConformanceContext):
 			assert.ok(metrics.published >= 2, 'both events (and the dead letter, where published) count');
 		});
 
+		busTest('diagnostics - delivered reports each successful handler call with its subscription and attempt', async bus => {
+			const notices: {subscriptionName: string; attempt: number; payload: unknown; durationMs: number}[] = [];
+			bus.on('delivered', notice => void notices.push({subscriptionName: notice.subscriptionName, attempt: notice.attempt, payload: notice.event.payload, durationMs: notice.durationMs}));
+			bus.subscribe('ok', () => {}, {name: 'first'});
+			bus.subscribe('ok', async () => {}, {name: 'second'});
+			await bus.publish('ok', 1);
+			await bus.drain();
+			assert.deepEqual(
+				notices.map(({subscriptionName, attempt, payload}) => [subscriptionName, attempt, payload]),
+				[
+					['first', 1, 1],
+					['second', 1, 1],
+				],
+			);
+			assert.ok(notices.every(notice => notice.durationMs >= 0));
+		});
+
+		busTest('diagnostics - drained, stopped and closed are emitted, each with what happened', async bus => {
+			const seen: string[] = [];
+			bus.on('drained', () => void seen.push('drained'));
+			bus.on('closed', report => void seen.push(`closed ${report.drained}`));
+			bus.subscribe('ok', async () => {});
+			await bus.publish('ok', 1);
+			await bus.drain();
+			await bus.close();
+			assert.ok(seen.includes('drained'), 'drained was emitted');
+			assert.equal(seen.at(-1), 'closed true');
+		});
+
+		busTest('lossless by default - a subscription with a full buffer drops nothing; every event is delivered', async bus => {
+			let release!: () => void;
+			const gate = new Promise<void>(resolve => {
+				release = resolve;
+			});
+			const letters: DeadLetter[] = [];
+			bus.on('deadLetter', letter => void letters.push(letter));
+			const handled: unknown[] = [];
+			bus.subscribe(
+				'job',
+				async event => {
+					handled.push(event.payload);
+					await gate;
+				},
+				{maxPending: 1},
+			);
+			const publishes = [1, 2, 3, 4, 5].map(async payload => bus.publish('job', payload));
+			await new Promise(resolve => setImmediate(resolve));
+			release();
+			await Promise.all(publishes);
+			await bus.drain();
+			assert.deepEqual(handled, [1, 2, 3, 4, 5]);
+			assert.deepEqual(letters, []);
+			assert.equal(bus.getMetrics().dropped, 0);
+		});
+
 		if (features.history === true) {
 			busTest('history() - accepted events, oldest first, by pattern, correlation id and limit', async bus => {
 				await bus.publish('order.created', 1, {correlationId: 'w-1'});
