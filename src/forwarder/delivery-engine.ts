@@ -183,6 +183,11 @@ export class DeliveryEngine {
 	 */
 	async flush(deadline: number): Promise<boolean> {
 		this.#isFlushing = true;
+		if (this.#batch === undefined && this.#timer !== undefined) {
+			// A batch lingering for more events: send it now.
+			clearTimeout(this.#timer);
+			this.#timer = undefined;
+		}
 		this.#pump();
 		const isIdle = (): boolean => this.#queue.depth === 0 && this.#batch === undefined && this.#waiters.length === 0;
 		if (isIdle() || this.#isPaused || this.#isDisabled) return isIdle();
