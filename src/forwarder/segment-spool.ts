@@ -297,9 +297,9 @@ export class SegmentSpool implements RecordQueue {
 				break;
 			}
 			const next = offset + headerBytes + length;
-			if (offset < from) {
-				// The cursor names an offset; resend from the last frame boundary at or before it.
-				if (next <= from) start = next;
+			if (next <= from) {
+				// Acknowledged already. A cursor inside a frame resends that frame (the last boundary at or before it).
+				start = next;
 			} else {
 				this.#depth++;
 				this.#bytes += headerBytes + length;
