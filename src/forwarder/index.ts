@@ -3,6 +3,7 @@
  * both. Exported from the main entry.
  */
 export {Forwarder} from './forwarder.js';
+export {Webhooks} from './webhooks.js';
 export {
 	DeliveryRejectedError,
 	EndpointGoneError,
@@ -19,6 +20,7 @@ export {deliveryMetricsText} from './delivery-metrics.js';
 export {fetchTransport} from './http-transport.js';
 
 export type {BatchOptions, ForwarderHealth, ForwarderOptions} from './forwarder.js';
+export type {WebhookEndpoint, WebhookEndpointInfo, WebhooksHealth, WebhooksOptions} from './webhooks.js';
 export type {DeliveryOptions, DeliveryRetryOptions} from './delivery-options.js';
 export type {DeliveryNotice, DestinationHealth, LossKind, OverflowPolicy} from './delivery-engine.js';
 export type {DeliveryMetrics, HistogramSnapshot} from './delivery-metrics.js';

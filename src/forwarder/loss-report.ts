@@ -5,14 +5,14 @@ import {callSafely, report} from './delivery-options.js';
 import type {LossKind} from './delivery-engine.js';
 import {ForwarderClosedError} from './errors.js';
 import type {QueuedRecord} from './record-queue.js';
-import {decodeRecord, type WireFormat} from './wire-format.js';
+import {decodeRecord, type RecordFormat} from './wire-format.js';
 
 /** Who lost the records: shown as the dead letter's subscription. */
 export interface LossSource {
 	readonly id: string;
 	readonly name: string;
 	readonly pattern: string;
-	readonly format: WireFormat;
+	readonly format: RecordFormat;
 }
 
 /** An `onLoss` for the engine: one dead letter per record, or one warning per call when nobody listens. */
@@ -32,7 +32,7 @@ export function createLossReporter(source: LossSource, onDeadLetter: ((letter: D
 	};
 }
 
-function decodeSafely(record: QueuedRecord, format: WireFormat): BusEvent {
+function decodeSafely(record: QueuedRecord, format: RecordFormat): BusEvent {
 	try {
 		return decodeRecord(record.body, format);
 	} catch {

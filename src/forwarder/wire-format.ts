@@ -9,6 +9,9 @@ import type {BusEvent} from '../types.js';
 /** `collector`: the collector's `POST /events/batch` format; `cloudevents`: `application/cloudevents-batch+json`. */
 export type WireFormat = 'collector' | 'cloudevents';
 
+/** How a stored record was encoded: a wire format, or one Standard Webhooks message (`webhook`). */
+export type RecordFormat = WireFormat | 'webhook';
+
 /** The collector's severity levels. */
 export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
@@ -88,11 +91,42 @@ export function encodeCloudEvent(event: BusEvent): Buffer {
 	return Buffer.from(JSON.stringify(cloudEvent));
 }
 
+/**
+ * One event as a webhook message, in the structure Standard Webhooks recommends (`type`, `timestamp`, `data`), with
+ * the envelope's `id`, `source`, `correlationId` and `causationId` beside them.
+ */
+export function encodeWebhook(event: BusEvent): Buffer {
+	return Buffer.from(
+		JSON.stringify({
+			type: event.topic,
+			timestamp: new Date(event.timestamp).toISOString(),
+			data: event.payload,
+			id: event.id,
+			source: event.source,
+			correlationId: event.correlationId,
+			causationId: event.causationId ?? null,
+		}),
+	);
+}
+
 /** Rebuilds an envelope from a stored record (after a restart, to dead-letter it): every field the format kept. */
-export function decodeRecord(body: Buffer, format: WireFormat): BusEvent {
+export function decodeRecord(body: Buffer, format: RecordFormat): BusEvent {
 	const item = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
 	const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
 	const id = text(item['id'], '');
+	if (format === 'webhook') {
+		return Object.freeze({
+			id,
+			topic: text(item['type'], ''),
+			payload: item['data'],
+			timestamp: Date.parse(text(item['timestamp'], '')),
+			source: text(item['source'], ''),
+			correlationId: text(item['correlationId'], id),
+			causationId: typeof item['causationId'] === 'string' ? item['causationId'] : undefined,
+			priority: 0,
+			metadata: Object.freeze({}),
+		});
+	}
 	if (format === 'cloudevents') {
 		return Object.freeze({
 			id,
