@@ -324,13 +324,20 @@ export class DeliveryEngine {
 	}
 
 	#pump(): void {
-		if (this.#isClosed || this.#isPaused || this.#isDisabled || this.#batch !== undefined || this.#timer !== undefined) return;
+		if (this.#isClosed || this.#isPaused || this.#isDisabled || this.#batch !== undefined) return;
 		const queue = this.#queue;
 		if (queue.depth === 0) return this.#settleIdle();
 		const {maxBatchEvents, maxBatchBytes, lingerMs, bodyOverhead} = this.#options;
+		const isFull = queue.depth >= maxBatchEvents || queue.bytes >= maxBatchBytes;
+		if (this.#timer !== undefined) {
+			// Only a linger timer can be pending without a batch; a full batch does not wait for it.
+			if (!isFull) return;
+			clearTimeout(this.#timer);
+			this.#timer = undefined;
+		}
 		const now = Date.now();
 		const age = now - (queue.oldestAt ?? now);
-		if (!this.#isFlushing && queue.depth < maxBatchEvents && queue.bytes < maxBatchBytes && age < lingerMs) {
+		if (!this.#isFlushing && !isFull && age < lingerMs) {
 			this.#timer = setTimeout(() => {
 				this.#timer = undefined;
 				this.#pump();

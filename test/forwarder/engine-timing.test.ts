@@ -133,7 +133,18 @@ describe('batching in time', () => {
 		expect(JSON.parse(String(calls[0]!.request.body))).toHaveLength(2);
 	});
 
-	it('sends at once when maxEvents are waiting', async () => {
+	it('sends as soon as maxEvents are waiting, without waiting for the linger timer', async () => {
+		const {calls, transport} = fakeTransport();
+		const instance = forwarder(transport, {batch: {lingerMs: 60_000, maxEvents: 3}});
+		void instance.consume(event());
+		await vi.advanceTimersByTimeAsync(10);
+		void instance.consume([event(), event()]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(calls).toHaveLength(1);
+		expect(JSON.parse(String(calls[0]!.request.body))).toHaveLength(3);
+	});
+
+	it('sends at once when maxEvents arrive together', async () => {
 		const {calls, transport} = fakeTransport();
 		void forwarder(transport, {batch: {lingerMs: 60_000, maxEvents: 3}}).consume([event(), event(), event()]);
 		await vi.advanceTimersByTimeAsync(0);
