@@ -29,6 +29,8 @@ export function parseRetryAfter(header: string | null | undefined, now: number):
 	if (header === null || header === undefined) return undefined;
 	const text = header.trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), maxRetryAfterMs);
+	// An HTTP date has a weekday and a month name; `Date.parse` alone would read "-5" as a year.
+	if (!/[A-Za-z]{3}/.test(text)) return undefined;
 	const date = Date.parse(text);
 	if (Number.isNaN(date)) return undefined;
 	return Math.min(Math.max(0, date - now), maxRetryAfterMs);

@@ -175,7 +175,8 @@ export class SegmentSpool implements RecordQueue {
 					isFull = true;
 					break;
 				}
-				records.push({id: '', at: chunk.readDoubleLE(offset + 8), body: Buffer.from(chunk.subarray(offset + headerBytes, offset + headerBytes + length))});
+				// A view, not a copy: the chunk was read for this batch alone.
+				records.push({id: '', at: chunk.readDoubleLE(offset + 8), body: chunk.subarray(offset + headerBytes, offset + headerBytes + length)});
 				bodyBytes += length;
 				offset += headerBytes + length;
 			}
