@@ -187,7 +187,7 @@ export class Forwarder implements Consumer {
 	}
 
 	/** The metrics as a Prometheus text fragment, to append to the bus's exposition. */
-	prometheus(prefix = 'topicbus_forwarder'): string {
+	toPrometheus(prefix = 'topicbus_forwarder'): string {
 		return deliveryMetricsText([this.metrics()], prefix);
 	}
 

@@ -253,7 +253,7 @@ export class Webhooks implements Consumer {
 	}
 
 	/** The metrics as a Prometheus text fragment, one `destination` label per endpoint. */
-	prometheus(prefix = 'topicbus_webhooks'): string {
+	toPrometheus(prefix = 'topicbus_webhooks'): string {
 		return deliveryMetricsText(this.metrics(), prefix);
 	}
 

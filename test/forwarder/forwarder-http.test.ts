@@ -1,7 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {HTTP, type CloudEvent} from 'cloudevents';
 import {Webhook} from 'standardwebhooks';
-import {EventBus, tracked} from '../../src/index.js';
+import {EventBus, MetricsConsumer, track, tracked} from '../../src/index.js';
 import {Forwarder} from '../../src/forwarder/index.js';
 import {FaultServer} from './fault-server.js';
 import {fast, recorder, until} from './helpers.js';
@@ -211,6 +211,46 @@ describe('Forwarder over HTTP', () => {
 		const [started, succeeded] = server.acknowledged;
 		expect(started).toMatchObject({event_type: 'payment.charge.started'});
 		expect(succeeded).toMatchObject({event_type: 'payment.charge.succeeded', correlation_id: started!['correlation_id'], causation_id: started!['id']});
+	});
+
+	it('forwards @track events (failed included) with their correlation ids intact', async () => {
+		bus.use(forwarder());
+		const context = {kind: 'method', name: 'refund', static: false, private: false, metadata: {}, access: {has: () => true, get: () => undefined}, addInitializer() {}};
+		// Vitest's transform cannot run decorator syntax: the decorator is applied as the runtime applies it.
+		const refund = track(bus, 'payment.refund')(async function (this: unknown, amount: number): Promise<number> {
+			throw new Error(`cannot refund ${amount}`);
+		}, context as never) as (amount: number) => Promise<number>;
+		await expect(refund(5)).rejects.toThrow('cannot refund 5');
+		await server.waitForAcknowledged(2);
+		const [started, failed] = server.acknowledged;
+		expect(started).toMatchObject({event_type: 'payment.refund.started', severity: 'info'});
+		expect(failed).toMatchObject({event_type: 'payment.refund.failed', severity: 'error', correlation_id: started!['correlation_id'], causation_id: started!['id']});
+		expect((failed!['data'] as {error: {message: string}}).error.message).toBe('cannot refund 5');
+	});
+
+	it('resends a batch whose answer timed out with the same ids, so a store deduplicating by (source, id) keeps each once', async () => {
+		server.script({slowBodyMs: 5000});
+		const instance = forwarder({timeoutMs: 100});
+		bus.use(instance);
+		const published = [await bus.publish('a', {}), await bus.publish('b', {}), await bus.publish('c', {})];
+		await until(() => instance.metrics().sent === 3, 'the events sent');
+		// The server read both requests in full: a collector would have stored the first before its answer stalled.
+		const received = server.requests.flatMap(request => (JSON.parse(request.body) as Array<{id: string; source_system: string}>).map(event => `${event.source_system}/${event.id}`));
+		expect(received.length).toBeGreaterThan(3);
+		expect([...new Set(received)].sort()).toEqual(published.map(event => `billing/${event.id}`).sort());
+	});
+
+	it('composes its Prometheus fragment with the metrics consumer\'s exposition without clashing names', async () => {
+		const metrics = new MetricsConsumer({bus});
+		bus.use(metrics);
+		const instance = forwarder();
+		bus.use(instance);
+		await bus.publish('a', {});
+		await until(() => instance.metrics().sent === 1, 'the event sent');
+		const text = metrics.toPrometheus() + instance.toPrometheus();
+		const families = [...text.matchAll(/^# TYPE (\S+)/gm)].map(match => match[1]);
+		expect(new Set(families).size).toBe(families.length);
+		expect(text).toContain('topicbus_forwarder_events_sent_total{destination="forwarder"} 1');
 	});
 
 	it('forwards events published from a handler with the inherited correlation id', async () => {

@@ -66,7 +66,7 @@ describe('metrics', () => {
 		const event = Object.freeze({id: 'm-1', topic: 't', payload: {}, timestamp: 0, source: 's', correlationId: 'm-1', causationId: undefined, priority: 0, metadata: {}});
 		forwarder.consume([event, {...event, id: 'm-2'}]);
 		await forwarder.flush();
-		const text = forwarder.prometheus();
+		const text = forwarder.toPrometheus();
 		expect(text).toContain('# TYPE topicbus_forwarder_events_sent_total counter');
 		expect(text).toContain('topicbus_forwarder_events_sent_total{destination="a\\"b"} 2');
 		expect(text).toContain('topicbus_forwarder_breaker_state{destination="a\\"b",state="closed"} 1');

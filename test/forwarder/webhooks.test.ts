@@ -152,7 +152,7 @@ describe('Webhooks', () => {
 		bus.use(hooks);
 		await bus.publish('a', {});
 		await until(() => hooks.metrics()[0]!.sent === 1, 'the event sent');
-		expect(hooks.prometheus()).toContain('topicbus_webhooks_events_sent_total{destination="billing"} 1');
+		expect(hooks.toPrometheus()).toContain('topicbus_webhooks_events_sent_total{destination="billing"} 1');
 	});
 
 	it('refuses invalid endpoints with a TypeError', () => {
