@@ -377,7 +377,14 @@ export class DeliveryEngine {
 			this.#finish(batch, {outcome: 'retry', error: new RequestFailedError(url, 'network', 'the request could not be built', {cause: error})}, started);
 			return;
 		}
-		transport(request, controller.signal).then(
+		let sending: Promise<HttpResponse>;
+		try {
+			sending = transport(request, controller.signal);
+		} catch (error) {
+			// A custom transport that throws instead of rejecting: the same failure, never a throw into `consume`.
+			sending = Promise.reject(error);
+		}
+		sending.then(
 			response => {
 				clearTimeout(timer);
 				return {outcome: classifyStatus(response.status), response} as AttemptResult;

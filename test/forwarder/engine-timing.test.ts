@@ -285,6 +285,22 @@ describe('never throws into the app', () => {
 		expect(warnings).toHaveBeenCalledWith(expect.stringContaining('sink broke'), {code: 'ERR_FORWARDER_CALLBACK_FAILED'});
 	});
 
+	it('treats a transport that throws synchronously as a network failure and retries', async () => {
+		let calls = 0;
+		const instance = forwarder(
+			() => {
+				calls++;
+				if (calls === 1) throw new Error('proxy misconfigured');
+				return Promise.resolve({status: 200, retryAfter: null, reason: ''});
+			},
+			{retry: {initialMs: 10, maxMs: 10}},
+		);
+		expect(() => instance.consume(event())).not.toThrow();
+		await vi.advanceTimersByTimeAsync(100);
+		expect(instance.metrics()).toMatchObject({sent: 1, retries: 1});
+		expect(instance.health()).toMatchObject({status: 'ok', lastError: {code: 'ERR_FORWARDER_REQUEST_FAILED', message: expect.stringContaining('proxy misconfigured')}, lastSuccessAt: expect.any(Number)});
+	});
+
 	it('reports a loss as a process warning when no onDeadLetter is given', async () => {
 		const {transport} = fakeTransport([{status: 422}]);
 		const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
