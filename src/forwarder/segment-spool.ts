@@ -19,7 +19,7 @@
  * start). A cursor that does not point at a frame boundary is moved back to the last boundary before it (resending a
  * little, losing nothing).
  */
-import {closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import * as zlib from 'node:zlib';
 import type {QueueBatch, QueuedRecord, RecordQueue} from './record-queue.js';
@@ -74,6 +74,7 @@ export class SegmentSpool implements RecordQueue {
 	#writeSeq: number;
 	#writeFd: number;
 	#readFd: {seq: number; fd: number} | undefined;
+	#cursorFd: number | undefined;
 	#depth = 0;
 	#bytes = 0;
 	#isDirty = false;
@@ -212,6 +213,8 @@ export class SegmentSpool implements RecordQueue {
 		closeSync(this.#writeFd);
 		if (this.#readFd !== undefined) closeSync(this.#readFd.fd);
 		this.#readFd = undefined;
+		if (this.#cursorFd !== undefined) closeSync(this.#cursorFd);
+		this.#cursorFd = undefined;
 	}
 
 	#sync(): void {
@@ -329,18 +332,28 @@ export class SegmentSpool implements RecordQueue {
 
 	#readCursor(): Position {
 		try {
-			const [seq, offset] = readFileSync(join(this.#dir, 'cursor'), 'utf8').trim().split(' ').map(Number);
-			if (Number.isSafeInteger(seq) && seq! >= 1 && Number.isSafeInteger(offset) && offset! >= 0) return {seq: seq!, offset: offset!};
+			const text = readFileSync(join(this.#dir, 'cursor'), 'latin1');
+			const match = /^(\d{12}) (\d{12}) ([0-9a-f]{8})\n/.exec(text);
+			if (match !== null && crc32(Buffer.from(text.slice(0, 26), 'latin1')).toString(16).padStart(8, '0') === match[3]) {
+				const seq = Number(match[1]);
+				if (seq >= 1) return {seq, offset: Number(match[2])};
+			}
 		} catch {
-			// No cursor yet (a new spool), or an unreadable one: start at the oldest segment (resending, never losing).
+			// No cursor yet: a new spool.
 		}
+		// None, or unreadable: start at the oldest segment (resending, never losing).
 		return {seq: 1, offset: 0};
 	}
 
+	/**
+	 * Overwrites the cursor in place: one write of 34 bytes at offset 0 (far cheaper than write + rename per batch). A
+	 * torn write fails the checksum on the next start, which then resends from the oldest segment: duplicates, no loss.
+	 */
 	#writeCursor(): void {
-		const path = join(this.#dir, 'cursor');
-		writeFileSync(`${path}.tmp`, `${this.#head.seq} ${this.#head.offset}\n`);
-		renameSync(`${path}.tmp`, path);
+		const body = `${String(this.#head.seq).padStart(12, '0')} ${String(this.#head.offset).padStart(12, '0')} `;
+		const line = Buffer.from(`${body}${crc32(Buffer.from(body, 'latin1')).toString(16).padStart(8, '0')}\n`, 'latin1');
+		this.#cursorFd ??= openSync(join(this.#dir, 'cursor'), 'w');
+		writeSync(this.#cursorFd, line, 0, line.length, 0);
 	}
 
 	#path(seq: number): string {

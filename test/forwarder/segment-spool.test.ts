@@ -1,5 +1,6 @@
 import {appendFileSync, closeSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
+import {crc32} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {QueuedRecord} from '../../src/forwarder/record-queue.js';
 import {SegmentSpool, type SpoolOptions} from '../../src/forwarder/segment-spool.js';
@@ -165,11 +166,23 @@ describe('SegmentSpool', () => {
 		instance.append(records(0, 3));
 		instance.ack(instance.peek(1, 1_000_000, arrayOverhead));
 		instance.close();
-		const [seq, offset] = readFileSync(join(dir, 'cursor'), 'utf8').trim().split(' ').map(Number);
-		writeFileSync(join(dir, 'cursor'), `${seq} ${offset! + 7}\n`);
+		const [seq, offset] = readFileSync(join(dir, 'cursor'), 'latin1').split(' ').map(Number);
+		const body = `${String(seq).padStart(12, '0')} ${String(offset! + 7).padStart(12, '0')} `;
+		writeFileSync(join(dir, 'cursor'), `${body}${crc32(Buffer.from(body)).toString(16).padStart(8, '0')}\n`);
 		instance = spool();
 		expect(ids(instance)).toEqual(['e-1', 'e-2']);
 		expect(instance.recovery.skipped).toEqual([]);
+	});
+
+	it('resends from the oldest segment when the cursor fails its checksum (a torn cursor write)', () => {
+		let instance = spool();
+		instance.append(records(0, 3));
+		instance.ack(instance.peek(2, 1_000_000, arrayOverhead));
+		instance.close();
+		const text = readFileSync(join(dir, 'cursor'), 'latin1');
+		writeFileSync(join(dir, 'cursor'), `${text.slice(0, 20)}9${text.slice(21)}`);
+		instance = spool();
+		expect(ids(instance)).toEqual(['e-0', 'e-1', 'e-2']);
 	});
 
 	it('opens an empty directory, and a missing one', () => {
