@@ -169,6 +169,8 @@ function acceptRun(count: number, spool: ForwarderOptions['spool'] | undefined):
 			transport: (_request, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
 			timeoutMs: 3_600_000,
 			maxBufferBytes: 2 ** 40,
+			// Closing with the memory buffer full dead-letters what it holds: expected here, not worth a warning.
+			onDeadLetter: () => undefined,
 			...(dir === undefined ? {} : {spool: {...spool, dir, maxBytes: 2 ** 40}}),
 		});
 		for (let done = 0; done < count; done += events.length) await forwarder.consume(events);

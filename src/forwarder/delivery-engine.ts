@@ -6,7 +6,7 @@
 import {performance} from 'node:perf_hooks';
 import {CircuitBreaker, type BreakerOptions, type BreakerSnapshot, type BreakerTransition} from './circuit-breaker.js';
 import {batchSizeBounds, Histogram, requestSecondsBounds, type DeliveryMetrics} from './delivery-metrics.js';
-import {DeliveryRejectedError, EndpointGoneError, EventTooLargeError, ForwarderClosedError, ForwarderError, RequestFailedError, RetryExpiredError, SpoolFullError} from './errors.js';
+import {DeliveryRejectedError, EndpointGoneError, EventTooLargeError, ForwarderClosedError, ForwarderError, RequestFailedError, RetryExpiredError, SpoolFullError, SpoolIoError} from './errors.js';
 import type {HttpRequest, HttpResponse, HttpTransport} from './http-transport.js';
 import type {QueueBatch, QueuedRecord, RecordQueue} from './record-queue.js';
 import type {SpoolRecovery} from './segment-spool.js';
@@ -89,6 +89,7 @@ interface Batch {
 interface Waiter {
 	records: readonly QueuedRecord[];
 	readonly resolve: () => void;
+	readonly reject: (error: unknown) => void;
 }
 
 type AttemptResult = {readonly outcome: Outcome; readonly response: HttpResponse} | {readonly outcome: 'retry'; readonly error: RequestFailedError};
@@ -157,7 +158,7 @@ export class DeliveryEngine {
 			for (const record of rest) this.#lose([record], new SpoolFullError(record.id, this.#queue.maxBytes), 'dropped', 0);
 			return undefined;
 		}
-		return new Promise(resolve => this.#waiters.push({records: rest, resolve}));
+		return new Promise((resolve, reject) => this.#waiters.push({records: rest, resolve, reject}));
 	}
 
 	/** Reports records the face could not even queue (e.g. not encodable): counted and dead-lettered like the engine's own. */
@@ -316,7 +317,14 @@ export class DeliveryEngine {
 	#admitWaiters(): void {
 		while (this.#waiters.length > 0) {
 			const waiter = this.#waiters[0]!;
-			waiter.records = this.#admit(waiter.records);
+			try {
+				waiter.records = this.#admit(waiter.records);
+			} catch (error) {
+				// The spool could not be written (disk full, I/O error): the bus gets the failure of these events.
+				this.#waiters.shift();
+				waiter.reject(error);
+				continue;
+			}
 			if (waiter.records.length > 0) return;
 			this.#waiters.shift();
 			waiter.resolve();
@@ -344,7 +352,18 @@ export class DeliveryEngine {
 			}, lingerMs - age);
 			return;
 		}
-		const taken = queue.peek(maxBatchEvents, maxBatchBytes, bodyOverhead);
+		let taken: QueueBatch;
+		try {
+			taken = queue.peek(maxBatchEvents, maxBatchBytes, bodyOverhead);
+		} catch (error) {
+			// The spool could not be read: try again after the first backoff step, and say so in health.
+			this.#noteError(new SpoolIoError('read', error), now);
+			this.#timer = setTimeout(() => {
+				this.#timer = undefined;
+				this.#pump();
+			}, this.#options.backoff.initialMs);
+			return;
+		}
 		const first = taken.records[0]!;
 		// Stable across the retries of this batch (Standard Webhooks' idempotency key); a single event keeps its own id.
 		const messageId = taken.records.length === 1 ? first.id : `${first.id}.${taken.records.length}`;
@@ -457,7 +476,12 @@ export class DeliveryEngine {
 
 	/** The batch is settled (sent, or reported lost): remove it, let blocked producers in, go on. */
 	#complete(batch: Batch): void {
-		this.#queue.ack(batch.taken);
+		try {
+			this.#queue.ack(batch.taken);
+		} catch (error) {
+			// The cursor or a segment deletion failed on disk: the next start may resend these (duplicates, no loss).
+			this.#noteError(new SpoolIoError('acknowledge', error), Date.now());
+		}
 		this.#batch = undefined;
 		this.#admitWaiters();
 		this.#pump();

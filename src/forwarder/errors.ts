@@ -14,6 +14,7 @@ export const ForwarderErrorCodes = {
 	SpoolFullError: 'ERR_FORWARDER_SPOOL_FULL',
 	EndpointGoneError: 'ERR_FORWARDER_ENDPOINT_GONE',
 	ForwarderClosedError: 'ERR_FORWARDER_CLOSED',
+	SpoolIoError: 'ERR_FORWARDER_SPOOL_IO',
 } as const;
 
 /** A stable forwarder error code. */
@@ -125,5 +126,19 @@ export class EndpointGoneError extends ForwarderError {
 export class ForwarderClosedError extends ForwarderError {
 	constructor(detail: string) {
 		super(ForwarderErrorCodes.ForwarderClosedError, detail);
+	}
+}
+
+/**
+ * The spool's files could not be written, read or updated (disk full, I/O error). A failed write is thrown from
+ * `consume` (the bus then reports those events as failed deliveries); a failed read or acknowledgement is retried and
+ * shown in `health().lastError`.
+ */
+export class SpoolIoError extends ForwarderError {
+	readonly operation: 'write' | 'read' | 'acknowledge';
+
+	constructor(operation: 'write' | 'read' | 'acknowledge', cause: unknown) {
+		super(ForwarderErrorCodes.SpoolIoError, `The spool could not ${operation === 'acknowledge' ? 'record an acknowledgement' : `be ${operation === 'write' ? 'written' : 'read'}`}: ${cause instanceof Error ? cause.message : String(cause)}`, {cause});
+		this.operation = operation;
 	}
 }

@@ -15,6 +15,7 @@ export {
 	RequestFailedError,
 	RetryExpiredError,
 	SpoolFullError,
+	SpoolIoError,
 } from './errors.js';
 export {deliveryMetricsText} from './delivery-metrics.js';
 export {fetchTransport} from './http-transport.js';

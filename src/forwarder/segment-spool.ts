@@ -22,6 +22,7 @@
 import {closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import * as zlib from 'node:zlib';
+import {SpoolIoError} from './errors.js';
 import type {QueueBatch, QueuedRecord, RecordQueue} from './record-queue.js';
 
 /** When appended records are forced to the disk. */
@@ -125,7 +126,13 @@ export class SegmentSpool implements RecordQueue {
 
 	append(records: readonly QueuedRecord[]): void {
 		if (records.length === 0) return;
-		if ((this.#sizes.get(this.#writeSeq) ?? 0) >= this.#segmentBytes) this.#roll();
+		if ((this.#sizes.get(this.#writeSeq) ?? 0) >= this.#segmentBytes) {
+			try {
+				this.#roll();
+			} catch (error) {
+				throw new SpoolIoError('write', error);
+			}
+		}
 		let total = 0;
 		for (const record of records) total += headerBytes + record.body.length;
 		const buffer = Buffer.allocUnsafe(total);
@@ -138,8 +145,19 @@ export class SegmentSpool implements RecordQueue {
 			buffer.writeUInt32LE(crc32(buffer.subarray(offset + 8, offset + headerBytes + body.length)), offset + 4);
 			offset += headerBytes + body.length;
 		}
-		writeAll(this.#writeFd, buffer);
-		this.#sizes.set(this.#writeSeq, (this.#sizes.get(this.#writeSeq) ?? 0) + total);
+		const size = this.#sizes.get(this.#writeSeq) ?? 0;
+		try {
+			writeAll(this.#writeFd, buffer);
+		} catch (error) {
+			// A partial frame would cut off every later frame of the segment at recovery: take it back.
+			try {
+				ftruncateSync(this.#writeFd, size);
+			} catch {
+				// Nothing more to do: recovery will cut at the partial frame.
+			}
+			throw new SpoolIoError('write', error);
+		}
+		this.#sizes.set(this.#writeSeq, size + total);
 		if (this.#depth === 0) this.#headAt = records[0]!.at;
 		this.#depth += records.length;
 		this.#bytes += total;
@@ -158,8 +176,10 @@ export class SegmentSpool implements RecordQueue {
 				position = {seq: this.#nextSeq(position.seq), offset: 0};
 				continue;
 			}
-			// One read for as much of this segment as the batch can use.
-			const want = Math.min(size - position.offset, maxBytes + headerBytes * Math.min(maxCount - records.length, 65_536) + headerBytes);
+			// One read for about what the batch will use (frames average `bytes / depth`); a short guess reads again.
+			const average = Math.ceil(this.#bytes / Math.max(1, this.#depth));
+			const guess = Math.max(65_536, Math.ceil(average * Math.min(maxCount - records.length, this.#depth) * 1.1));
+			const want = Math.min(size - position.offset, maxBytes + headerBytes * Math.min(maxCount - records.length, 65_536) + headerBytes, guess);
 			const chunk = this.#read(position.seq, position.offset, want);
 			let offset = 0;
 			let isFull = false;
@@ -224,12 +244,16 @@ export class SegmentSpool implements RecordQueue {
 	}
 
 	#roll(): void {
-		if (this.#fsync !== 'never') fsyncSync(this.#writeFd);
+		// The new file first: if it cannot be created, the spool stays as it was and appends go on to the current one.
+		const next = this.#writeSeq + 1;
+		const fd = openSync(this.#path(next), 'a');
+		const previous = this.#writeFd;
+		this.#writeFd = fd;
+		this.#writeSeq = next;
+		this.#sizes.set(next, 0);
+		if (this.#fsync !== 'never') fsyncSync(previous);
 		this.#isDirty = false;
-		closeSync(this.#writeFd);
-		this.#writeSeq++;
-		this.#sizes.set(this.#writeSeq, 0);
-		this.#writeFd = openSync(this.#path(this.#writeSeq), 'a');
+		closeSync(previous);
 	}
 
 	#nextSeq(seq: number): number {

@@ -1,4 +1,4 @@
-import {appendFileSync, closeSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync} from 'node:fs';
+import {appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, truncateSync, writeFileSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {crc32} from 'node:zlib';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -183,6 +183,19 @@ describe('SegmentSpool', () => {
 		writeFileSync(join(dir, 'cursor'), `${text.slice(0, 20)}9${text.slice(21)}`);
 		instance = spool();
 		expect(ids(instance)).toEqual(['e-0', 'e-1', 'e-2']);
+	});
+
+	it('throws SpoolIoError when a segment cannot be created, and keeps working once it can', () => {
+		const instance = spool({segmentBytes: 1024});
+		instance.append(records(0, 20, 60));
+		// A directory where the next segment file should go: creating the file fails, as on a full or broken disk.
+		const blocker = join(dir, '000000000002.seg');
+		mkdirSync(blocker);
+		expect(() => instance.append(records(20, 1))).toThrow(expect.objectContaining({code: 'ERR_FORWARDER_SPOOL_IO', operation: 'write'}));
+		expect(instance.depth).toBe(20);
+		rmdirSync(blocker);
+		instance.append(records(20, 1));
+		expect(ids(reopen(instance, {segmentBytes: 1024}))).toEqual(records(0, 21).map(record => record.id));
 	});
 
 	it('opens an empty directory, and a missing one', () => {
