@@ -1,6 +1,6 @@
 /**
  * HTTP delivery of bus events: the {@link Forwarder} to the collector and signed {@link Webhooks}, one engine behind
- * both. Exported from the main entry.
+ * both. The `topicbus/forwarder` entry: the main entry stays free of HTTP code.
  */
 export {Forwarder} from './forwarder.js';
 export {Webhooks} from './webhooks.js';
