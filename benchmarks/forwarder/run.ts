@@ -18,7 +18,7 @@ import {cpus, tmpdir, totalmem} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {EventBus, type BusEvent} from '../../src/index.js';
-import {Forwarder, type ForwarderOptions} from '../../src/forwarder/index.js';
+import {Forwarder, nodeHttpTransport, type ForwarderOptions} from '../../src/forwarder/index.js';
 import {SegmentSpool} from '../../src/forwarder/segment-spool.js';
 
 const args = process.argv.slice(2);
@@ -130,11 +130,11 @@ function forwardRun(url: string, count: number, options: Partial<ForwarderOption
 }
 
 /** Hands `count` prepared events to `consume` in arrays of 512 (as the bus does), until the sink acknowledged all. */
-function consumeRun(url: string, count: number, spool: boolean): () => Promise<void> {
+function consumeRun(url: string, count: number, spool: boolean, options: Partial<ForwarderOptions> = {}): () => Promise<void> {
 	const events = Array.from({length: count}, (_, index) => event(index));
 	return async () => {
 		const dir = spool ? tempDir() : undefined;
-		const forwarder = new Forwarder({url, ...(dir === undefined ? {} : {spool: {dir}})});
+		const forwarder = new Forwarder({url, ...options, ...(dir === undefined ? {} : {spool: {dir}})});
 		for (let done = 0; done < count; done += 512) await forwarder.consume(events.slice(done, done + 512));
 		await forwarder.flush({timeoutMs: 60_000});
 		if (forwarder.metrics().sent !== count) throw new Error(`sent ${forwarder.metrics().sent} of ${count}`);
@@ -150,8 +150,10 @@ async function nullSink(): Promise<void> {
 		const rows = await interleave([
 			{name: 'consume() → null sink, memory buffer', events: count, run: consumeRun(sink.url, count, false)},
 			{name: 'consume() → null sink, spool (fsync interval)', events: count, run: consumeRun(sink.url, count, true)},
+			{name: 'consume() → null sink, memory buffer, nodeHttpTransport', events: count, run: consumeRun(sink.url, count, false, {transport: nodeHttpTransport})},
 			{name: 'bus → forwarder → null sink, memory buffer', events: count, run: forwardRun(sink.url, count, {})},
 			{name: 'bus → forwarder → null sink, spool (fsync interval)', events: count, run: forwardRun(sink.url, count, {spool: {dir: ''}})},
+			{name: 'bus → forwarder → null sink, memory buffer, nodeHttpTransport', events: count, run: forwardRun(sink.url, count, {transport: nodeHttpTransport})},
 		]);
 		print(`Forwarder → null HTTP sink on loopback (${count.toLocaleString('en-US')} events per round, defaults: 500 events / 1 MiB / 1 s batches)`, rows, '>= 200k events/s');
 	} finally {
@@ -217,12 +219,12 @@ async function busOverhead(): Promise<void> {
 		await bus.close();
 		if (seen !== count) throw new Error(`saw ${seen} of ${count}`);
 	};
-	const withForwarder = (spool: boolean) => async (): Promise<void> => {
+	const withForwarder = (spool: boolean, options: Partial<ForwarderOptions> = {}) => async (): Promise<void> => {
 		const dir = spool ? tempDir() : undefined;
 		const bus = new EventBus({source: 'bench'});
 		let seen = 0;
 		bus.subscribe('order.*', () => void seen++);
-		const forwarder = new Forwarder({url: sink.url, ...(dir === undefined ? {} : {spool: {dir}})});
+		const forwarder = new Forwarder({url: sink.url, ...options, ...(dir === undefined ? {} : {spool: {dir}})});
 		bus.use(forwarder);
 		for (let index = 0; index < count; index++) {
 			bus.publishSync('order.created', {orderId: `o-${index}`, amount: 1234, currency: 'EUR', items: [{sku: 'sku-1', quantity: 2}]});
@@ -239,6 +241,7 @@ async function busOverhead(): Promise<void> {
 			{name: 'bus, one subscriber (baseline)', events: count, run: plain},
 			{name: 'bus, one subscriber + forwarder (memory buffer)', events: count, run: withForwarder(false)},
 			{name: 'bus, one subscriber + forwarder (spool)', events: count, run: withForwarder(true)},
+			{name: 'bus, one subscriber + forwarder (memory buffer, nodeHttpTransport)', events: count, run: withForwarder(false, {transport: nodeHttpTransport})},
 		]);
 		print(`Bus throughput with a forwarder attached (${count.toLocaleString('en-US')} events per round, publishSync + drain every 1,000, until the sink acknowledged all)`, rows, '>= 0.7x the bus without it');
 	} finally {

@@ -18,7 +18,7 @@ export {
 	SpoolIoError,
 } from './errors.js';
 export {deliveryMetricsText} from './delivery-metrics.js';
-export {fetchTransport} from './http-transport.js';
+export {fetchTransport, nodeHttpTransport} from './http-transport.js';
 
 export type {BatchOptions, ForwarderHealth, ForwarderOptions} from './forwarder.js';
 export type {WebhookEndpoint, WebhookEndpointInfo, WebhooksHealth, WebhooksOptions} from './webhooks.js';
