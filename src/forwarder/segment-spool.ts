@@ -20,7 +20,8 @@
  * little, losing nothing).
  */
 import {closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
+import {fail} from '../internal/assert.js';
 import * as zlib from 'node:zlib';
 import {SpoolIoError} from './errors.js';
 import type {QueueBatch, QueuedRecord, RecordQueue} from './record-queue.js';
@@ -51,6 +52,7 @@ export interface SpoolRecovery {
 }
 
 const headerBytes = 16;
+const openDirectories = new Set<string>();
 // A frame claiming more than this is damage, not data (no request could carry it anyway).
 const maxFrameBody = 256 * 1024 * 1024;
 const segmentPattern = /^(\d{12})\.seg$/;
@@ -82,8 +84,13 @@ export class SegmentSpool implements RecordQueue {
 	#fsyncTimer: ReturnType<typeof setInterval> | undefined;
 	#isClosed = false;
 
+	/** @throws {TypeError} when another open spool of this process uses `dir`. */
 	constructor(options: SpoolOptions) {
-		this.#dir = options.dir;
+		this.#dir = resolve(options.dir);
+		// Two spools appending to one directory would corrupt each other. Only within this process: a lock file could
+		// outlive a crash and make the next start refuse, the very failure the spool exists to avoid.
+		if (openDirectories.has(this.#dir)) fail('options.spool.dir', 'a directory no other open forwarder or endpoint uses', options.dir);
+		openDirectories.add(this.#dir);
 		this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
 		this.#segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
 		this.#fsync = options.fsync ?? 'interval';
@@ -235,6 +242,7 @@ export class SegmentSpool implements RecordQueue {
 		this.#readFd = undefined;
 		if (this.#cursorFd !== undefined) closeSync(this.#cursorFd);
 		this.#cursorFd = undefined;
+		openDirectories.delete(this.#dir);
 	}
 
 	#sync(): void {

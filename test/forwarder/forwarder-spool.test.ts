@@ -40,12 +40,21 @@ async function deadUrl(): Promise<string> {
 
 describe('Forwarder with a spool', () => {
 	it('has the events on disk when consume returns', async () => {
-		const forwarder = new Forwarder({url: await deadUrl(), spool: {dir}, ...fast});
+		const forwarder = new Forwarder({url: await deadUrl(), spool: {dir, fsync: 'never'}, ...fast});
 		await forwarder.consume(events(5));
+		// Closing writes nothing (fsync 'never'): what the reader finds was on disk when consume returned.
+		await forwarder.close({timeoutMs: 0});
 		const reader = new SegmentSpool({dir, fsync: 'never'});
 		expect(reader.depth).toBe(5);
 		reader.close();
-		await forwarder.close({timeoutMs: 0});
+	});
+
+	it('refuses a second forwarder on a spool directory in use, and allows it once the first closed', async () => {
+		const first = new Forwarder({url: `${server.url}/events/batch`, spool: {dir}, ...fast});
+		expect(() => new Forwarder({url: `${server.url}/events/batch`, spool: {dir: `${dir}/.`}, ...fast})).toThrow(/options\.spool\.dir/);
+		await first.close();
+		const second = new Forwarder({url: `${server.url}/events/batch`, spool: {dir}, ...fast});
+		await second.close();
 	});
 
 	it('says in health that the buffer is durable', async () => {
