@@ -65,16 +65,25 @@ export function encodeCollector(event: BusEvent, fields: CollectorFields): Buffe
 	);
 }
 
-let lastTimestamp = Number.NaN;
-let lastIso = '';
+let hourStart = Number.NaN;
+let hourPrefix = '';
+const hourMs = 3_600_000;
+// Years 0000-9999: where `toISOString` has the plain `YYYY-MM-DDTHH:mm:ss.sssZ` form.
+const plainYearsEnd = 253_402_300_800_000;
 
-/** `toISOString`, remembered for the last timestamp: a burst of events shares its millisecond. */
+/** `new Date(timestamp).toISOString()`, with the date and hour formatted once per hour (it was 10% of encoding). */
 export function isoTime(timestamp: number): string {
-	if (timestamp !== lastTimestamp) {
-		lastIso = new Date(timestamp).toISOString();
-		lastTimestamp = timestamp;
+	if (!(timestamp >= 0 && timestamp < plainYearsEnd) || !Number.isInteger(timestamp)) return new Date(timestamp).toISOString();
+	const offset = timestamp - hourStart;
+	if (!(offset >= 0 && offset < hourMs)) {
+		hourStart = timestamp - (timestamp % hourMs);
+		hourPrefix = new Date(hourStart).toISOString().slice(0, 14);
+		return isoTime(timestamp);
 	}
-	return lastIso;
+	const minutes = Math.floor(offset / 60_000);
+	const seconds = Math.floor((offset % 60_000) / 1000);
+	const millis = offset % 1000;
+	return `${hourPrefix}${minutes < 10 ? '0' : ''}${minutes}:${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /**

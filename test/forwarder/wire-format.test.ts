@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {BusEvent} from '../../src/index.js';
-import {decodeRecord, defaultSeverity, defaultTags, encodeCloudEvent, encodeCollector, encodeWebhook} from '../../src/forwarder/wire-format.js';
+import {decodeRecord, defaultSeverity, defaultTags, encodeCloudEvent, encodeCollector, encodeWebhook, isoTime} from '../../src/forwarder/wire-format.js';
 
 function event(overrides: Partial<BusEvent> = {}): BusEvent {
 	return {id: 'e-1', topic: 'order.created', payload: {n: 1, text: 'a "quoted"\nline ✓'}, timestamp: 1_733_000_000_123, source: 'shop', correlationId: 'c-1', causationId: 'p-1', priority: 3, metadata: {tags: ['prod'], severity: 'warning'}, ...overrides};
@@ -62,5 +62,17 @@ describe('decodeRecord()', () => {
 		const input = event();
 		const decoded = decodeRecord(encode(input), format);
 		expect(decoded).toMatchObject({id: input.id, topic: input.topic, payload: input.payload, timestamp: input.timestamp, source: input.source, correlationId: input.correlationId, causationId: input.causationId});
+	});
+});
+
+describe('isoTime()', () => {
+	it('equals toISOString for timestamps across hours, days, years and the edges of its fast path', () => {
+		const samples = [0, 1, 999, 1000, 59_999, 60_000, 3_599_999, 3_600_000, 1_733_000_000_123, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, -1, -62_198_755_200_000, 1.5];
+		let seed = 7;
+		for (let index = 0; index < 2000; index++) {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			samples.push(1_600_000_000_000 + seed * 37 + (index % 3) * 3_599_999);
+		}
+		for (const timestamp of samples) expect(isoTime(timestamp)).toBe(new Date(timestamp).toISOString());
 	});
 });
