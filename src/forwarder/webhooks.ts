@@ -7,7 +7,8 @@ import {createHash} from 'node:crypto';
 import {join} from 'node:path';
 import {assertInteger, assertOptionalFunction, assertPlainObject, assertString, fail} from '../internal/assert.js';
 import {toEventArray} from '../consumers/consumer-settings.js';
-import {compileTopicPattern, type TopicMatcher} from '../consumers/topic-matcher.js';
+// The routing grammar itself, so that an endpoint's patterns mean exactly what `subscribe` means.
+import {compilePattern, defaultTopicLimits} from '../routing/topic.js';
 import type {BusEvent, Consumer} from '../types.js';
 import {DeliveryEngine, type DestinationHealth} from './delivery-engine.js';
 import {deliveryMetricsText, type DeliveryMetrics} from './delivery-metrics.js';
@@ -69,7 +70,7 @@ interface Endpoint {
 	readonly id: string;
 	readonly url: string;
 	readonly topics: readonly string[];
-	readonly matches: TopicMatcher;
+	readonly matches: (topic: string) => boolean;
 	readonly engine: DeliveryEngine;
 }
 
@@ -138,7 +139,7 @@ export class Webhooks implements Consumer {
 		const topics = endpoint.topics ?? '**';
 		validateTopics(topics);
 		const patterns = typeof topics === 'string' ? [topics] : [...topics];
-		const matchers = patterns.map(pattern => compileTopicPattern(pattern));
+		const matchers = patterns.map(pattern => compilePattern(pattern, defaultTopicLimits));
 		const keys = parseSecrets('endpoint.secret', endpoint.secret);
 		assertPlainObject('endpoint.headers', endpoint.headers ?? {});
 		for (const [header, value] of Object.entries(endpoint.headers ?? {})) assertString(`endpoint.headers.${header}`, value);
