@@ -5,7 +5,7 @@
  * branch on), the data a caller needs to react, and the underlying `cause` where there is one. Programmer errors
  * (a wrong argument type) are plain `TypeError`s instead, because no caller should handle them at run time.
  *
- * The README has a table of every code; a test keeps that table and this file in step.
+ * docs/errors.md has a table of every code; a test keeps that table and this file in step.
  */
 
 /** Every stable error code, by error class. */

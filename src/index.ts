@@ -5,11 +5,13 @@
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
 export {serializeError} from './core/serialize-error.js';
+export {compileTopicMatcher, matchesTopic} from './routing/index.js';
 export {LoggingConsumer} from './consumers/logging-consumer.js';
 export {defaultRedactPaths} from './consumers/redaction.js';
 export {MetricsConsumer} from './consumers/metrics-consumer.js';
 export {DeadLetterConsumer} from './consumers/dead-letter-consumer.js';
 export {DeadLetterReplayError} from './consumers/dead-letter-replay-error.js';
+export {DeadLetterFileError} from './consumers/dead-letter-file-error.js';
 export {createProducer} from './producers/producer.js';
 export {tracked, track} from './producers/tracked.js';
 export {
@@ -49,7 +51,9 @@ export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-
 export type {DeadLetterQuery} from './consumers/dead-letter-query.js';
 export type {DeadLetterInput, StoredDeadLetter, StoredDeadLetterReason, DeadLetterSubscription} from './consumers/stored-dead-letter.js';
 export type {DeadLetterReplayFailure} from './consumers/dead-letter-replay-error.js';
-export type {SerializedError} from './consumers/serialized-error.js';
+export type {DeadLetterFileProblem} from './consumers/dead-letter-file-error.js';
+export type {FileSystem as DeadLetterFileSystem} from './consumers/json-lines-file.js';
+export type {SerializedError} from './core/serialize-error.js';
 export type {ConsumerSettings} from './consumers/consumer-settings.js';
 export type {Producer, ProducerOptions, ScopedTopic, PrefixedTopic, ScopedPayload, ScopedBatchItem} from './producers/producer.js';
 export type {TrackOptions, TrackTarget} from './producers/tracked.js';
@@ -66,6 +70,7 @@ export type {
 } from './schema/index.js';
 export type {BatchItemError, DropReason, ErrorCode, InvalidTopicReason, SchemaErrorObject} from './errors.js';
 export type {MatchingTopics, TopicMatches} from './topic-types.js';
+export type {TopicMatcher, TopicLimits} from './routing/index.js';
 export type {
 	BackoffOptions,
 	BatchItem,

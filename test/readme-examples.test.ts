@@ -1,13 +1,20 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {format} from 'node:util';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 
-// Every ```ts block of the README marked `<!-- runnable -->` is a complete program: it must run as written, and a
+// Every ```ts block of the README and of docs/*.md marked `<!-- runnable -->` is a complete program: it must run as written, and a
 // `console.log(...); // prints <text>` line must print exactly that text (the printed lines are compared in order).
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const programs = [...readme.matchAll(/<!-- runnable -->\n```ts\n([\s\S]*?)```/g)].map(match => match[1]!);
+const docsFolder = new URL('../docs/', import.meta.url);
+const documents = [
+	new URL('../README.md', import.meta.url),
+	...readdirSync(docsFolder)
+		.filter(name => name.endsWith('.md'))
+		.map(name => new URL(name, docsFolder)),
+];
+const texts = documents.map(file => readFileSync(file, 'utf8'));
+const programs = texts.flatMap(text => [...text.matchAll(/<!-- runnable -->\n```ts\n([\s\S]*?)```/g)].map(match => match[1]!));
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const directory = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-'));
 
@@ -15,7 +22,7 @@ afterAll(() => {
 	rmSync(directory, {recursive: true, force: true});
 });
 
-describe('README examples', () => {
+describe('README and docs examples', () => {
 	it('has at least one complete program', () => {
 		expect(programs.length).toBeGreaterThan(0);
 	});

@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {deadLetterTopic} from '../core/dead-letter-publisher.js';
+import {deadLetterTopic} from '../routing/index.js';
 import {assertInteger, assertOneOf, assertOptionalFunction, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, DeadLetter, RetryOptions} from '../types.js';
 import {listenTo} from './bus-diagnostics.js';
@@ -7,12 +7,13 @@ import {pickConsumerSettings, resolveConsumerName, toEventArray, type ConsumerSe
 import {compileDeadLetterQuery, type DeadLetterQuery} from './dead-letter-query.js';
 import {DeadLetterReplayError} from './dead-letter-replay-error.js';
 import {replayOne, type DeadLetterBus, type ReplayOptions, type ReplayResult} from './dead-letter-replay.js';
-import {JsonLinesFile} from './json-lines-file.js';
+import {JsonLinesFile, type FileSystem} from './json-lines-file.js';
 import {createStoredDeadLetter, deadLetterKey, decodeDeadLetter, encodeDeadLetter, isDeadLetterInput, type DeadLetterInput, type StoredDeadLetter} from './stored-dead-letter.js';
 
-/** The topic on which the bus publishes dead letters. */
-// Keys of letters removed lately, so that a `$bus.dead-letter` event still queued for one cannot bring it back.
-const removedKeysKept = 10_000;
+/** The first line of every dead-letter file: what marks a file as one the store may rewrite. */
+export const deadLetterFileHeader = '{"topicbus":"dead-letters","version":1}';
+// Letters taken from the diagnostic whose `$bus.dead-letter` copy has not arrived yet (it may never: queue full).
+const pendingEchoesKept = 10_000;
 // Persistence errors of letters taken from the diagnostic, waiting for their `$bus.dead-letter` event to be thrown from.
 const pendingErrorsKept = 1000;
 
@@ -51,6 +52,8 @@ export interface DeadLetterConsumerOptions extends ConsumerSettings {
 	readonly maxAgeMs?: number;
 	/** Where file problems with no caller to throw to go. @default `process.emitWarning` */
 	readonly onWarning?: (warning: DeadLetterWarning) => void;
+	/** The file-system calls used for `file` (a seam for tests and unusual file systems). @default node:fs */
+	readonly fileSystem?: FileSystem;
 }
 
 /**
@@ -89,9 +92,10 @@ export class DeadLetterConsumer implements Consumer {
 	readonly #maxAgeMs: number | undefined;
 	readonly #onWarning: (warning: DeadLetterWarning) => void;
 	readonly #entries = new Map<string, StoredDeadLetter>();
-	/** Dedupe key → store id. */
-	readonly #keys = new Map<string, string>();
-	readonly #removedKeys = new Set<string>();
+	/** Letter objects already stored (a diagnostic's letter, a consumed payload, a `record` argument): each is stored once. */
+	readonly #taken = new WeakMap<object, StoredDeadLetter | undefined>();
+	/** Per dedupe key: how many letters came from the diagnostic whose `$bus.dead-letter` copy is still to come. */
+	readonly #pendingEchoes = new Map<string, number>();
 	readonly #pendingErrors = new Map<string, unknown>();
 	readonly #unlisten: (() => void)[] = [];
 	#lastLetter: DeadLetter | undefined;
@@ -119,7 +123,8 @@ export class DeadLetterConsumer implements Consumer {
 		if (bus !== undefined && (typeof bus !== 'object' || bus === null || typeof bus.on !== 'function' || typeof bus.publish !== 'function')) fail('options.bus', 'a bus', bus);
 		if (file !== undefined && (typeof file !== 'string' || file === '')) fail('options.file', 'a non-empty path', file);
 		this.#bus = bus;
-		this.#file = file === undefined ? undefined : new JsonLinesFile(file);
+		if (options?.fileSystem !== undefined && (typeof options.fileSystem !== 'object' || options.fileSystem === null)) fail('options.fileSystem', 'an object with node:fs-like methods', options.fileSystem);
+		this.#file = file === undefined ? undefined : new JsonLinesFile(file, {header: deadLetterFileHeader, isLegacyLine: isRecordLine, ...(options?.fileSystem === undefined ? {} : {fs: options.fileSystem})});
 		this.#load();
 		if (bus !== undefined) this.#unlisten.push(listenTo(bus, 'deadLetter', this.#onDeadLetter), listenTo(bus, 'warning', this.#onBusWarning));
 	}
@@ -140,13 +145,18 @@ export class DeadLetterConsumer implements Consumer {
 		for (const event of toEventArray(events)) {
 			const letter = event.payload;
 			if (!isDeadLetterInput(letter)) fail('event.payload', 'a dead letter', letter);
+			// The same event delivered again (a retry of this consumer after a failed write) is not a new letter.
+			if (this.#taken.has(letter)) continue;
 			const key = deadLetterKey(letter);
-			if (this.#pendingErrors.has(key)) {
-				failure ??= {error: this.#pendingErrors.get(key)};
-				this.#pendingErrors.delete(key);
+			if (this.#takeEcho(key)) {
+				this.#taken.set(letter, undefined);
+				if (this.#pendingErrors.has(key)) {
+					failure ??= {error: this.#pendingErrors.get(key)};
+					this.#pendingErrors.delete(key);
+				}
 				continue;
 			}
-			if (this.#keys.has(key) || this.#removedKeys.has(key) || letter.event.topic === deadLetterTopic) continue;
+			if (letter.event.topic === deadLetterTopic) continue;
 			try {
 				this.#add(letter);
 			} catch (error) {
@@ -158,14 +168,15 @@ export class DeadLetterConsumer implements Consumer {
 
 	/**
 	 * Stores one letter that the bus does not report itself, such as a publish refused by schema validation
-	 * (`reason: 'schema-rejected'`). Returns the stored letter (the existing one for a duplicate).
+	 * (`reason: 'schema-rejected'`). Returns the stored letter; the same letter object given twice is stored once
+	 * (letters that merely look alike, such as two failures of events sharing an id, are each kept).
 	 *
 	 * @throws {TypeError} when `letter` is not a dead letter.
 	 * @throws the file system's error when it could not be written; the letter is stored in memory all the same.
 	 */
 	record(letter: DeadLetterInput): StoredDeadLetter {
-		const existing = this.#keys.get(deadLetterKey(letter));
-		if (existing !== undefined && this.#entries.has(existing)) return this.#entries.get(existing)!;
+		const existing = typeof letter === 'object' && letter !== null ? this.#taken.get(letter) : undefined;
+		if (existing !== undefined && this.#entries.has(existing.id)) return existing;
 		return this.#add(letter);
 	}
 
@@ -190,8 +201,9 @@ export class DeadLetterConsumer implements Consumer {
 	 * leave a replayed letter in the file.
 	 *
 	 * Rejects with a `TypeError` without the `bus` option, or for `target: 'subscription'` when the bus has no
-	 * `redeliver`. Per letter, `failed` holds a `DeadLetterReplayError` (unknown id, subscription gone) or the
-	 * publish's own error (e.g. `BusClosedError`).
+	 * `redeliver` or `subscriptions`. Per letter, `failed` holds a `DeadLetterReplayError` (unknown id; with
+	 * `target: 'subscription'`, a subscription without a name of its own, gone, or ambiguous) or the publish's own
+	 * error (e.g. `BusClosedError`).
 	 */
 	async replay(selector: string | DeadLetterQuery, options?: ReplayOptions): Promise<ReplayResult> {
 		const bus = this.#bus;
@@ -199,6 +211,7 @@ export class DeadLetterConsumer implements Consumer {
 		assertOneOf('options.target', options?.target, ['publish', 'subscription']);
 		const target = options?.target ?? 'publish';
 		if (target === 'subscription' && typeof bus.redeliver !== 'function') fail('bus.redeliver', 'a function (the bus cannot deliver to one subscription)', bus.redeliver);
+		if (target === 'subscription' && typeof bus.subscriptions !== 'function') fail('bus.subscriptions', 'a function (the bus cannot list its subscriptions)', bus.subscriptions);
 		const replayed: string[] = [];
 		const failed: {id: string; error: unknown}[] = [];
 		let letters: StoredDeadLetter[];
@@ -244,9 +257,25 @@ export class DeadLetterConsumer implements Consumer {
 
 	readonly #onDeadLetter = (letter: DeadLetter): void => {
 		this.#lastLetter = letter;
-		if (letter.event.topic === deadLetterTopic || this.#keys.has(deadLetterKey(letter))) return;
+		if (letter.event.topic === deadLetterTopic || this.#taken.has(letter)) return;
+		this.#addEcho(deadLetterKey(letter));
 		this.#capture(letter);
 	};
+
+	/** Expects the `$bus.dead-letter` copy of a letter taken from the diagnostic. */
+	#addEcho(key: string): void {
+		if (this.#pendingEchoes.size >= pendingEchoesKept && !this.#pendingEchoes.has(key)) this.#pendingEchoes.delete(this.#pendingEchoes.keys().next().value!);
+		this.#pendingEchoes.set(key, (this.#pendingEchoes.get(key) ?? 0) + 1);
+	}
+
+	/** True (and one fewer expected) when a letter with this key was taken from the diagnostic and its copy is due. */
+	#takeEcho(key: string): boolean {
+		const count = this.#pendingEchoes.get(key);
+		if (count === undefined) return false;
+		if (count <= 1) this.#pendingEchoes.delete(key);
+		else this.#pendingEchoes.set(key, count - 1);
+		return true;
+	}
 
 	// The bus could not publish the letter it just emitted (queue full): a write error waiting for its event is reported now.
 	readonly #onBusWarning = (warning: {readonly code: string; readonly message: string}): void => {
@@ -255,6 +284,8 @@ export class DeadLetterConsumer implements Consumer {
 		this.#lastLetter = undefined;
 		if (letter === undefined || !warning.message.includes(letter.event.id)) return;
 		const key = deadLetterKey(letter);
+		// Its copy will never come: stop expecting it.
+		this.#takeEcho(key);
 		if (!this.#pendingErrors.has(key)) return;
 		const error = this.#pendingErrors.get(key);
 		this.#pendingErrors.delete(key);
@@ -282,6 +313,7 @@ export class DeadLetterConsumer implements Consumer {
 	/** Stores in memory, applies retention, then writes; throws the write's error after counting it. */
 	#add(input: DeadLetterInput): StoredDeadLetter {
 		const letter = createStoredDeadLetter(randomUUID(), input, Date.now());
+		if (typeof input === 'object' && input !== null) this.#taken.set(input, letter);
 		this.#insert(letter);
 		this.#recorded++;
 		if (this.#file !== undefined) {
@@ -298,7 +330,6 @@ export class DeadLetterConsumer implements Consumer {
 
 	#insert(letter: StoredDeadLetter): void {
 		this.#entries.set(letter.id, letter);
-		this.#keys.set(deadLetterKey(letter), letter.id);
 		while (this.#entries.size > this.#maxEntries) this.#evict(this.#entries.values().next().value!);
 		this.#prune();
 	}
@@ -319,13 +350,7 @@ export class DeadLetterConsumer implements Consumer {
 	}
 
 	#remove(letters: readonly StoredDeadLetter[]): void {
-		for (const letter of letters) {
-			this.#entries.delete(letter.id);
-			const key = deadLetterKey(letter);
-			this.#keys.delete(key);
-			if (this.#removedKeys.size >= removedKeysKept) this.#removedKeys.delete(this.#removedKeys.values().next().value!);
-			this.#removedKeys.add(key);
-		}
+		for (const letter of letters) this.#entries.delete(letter.id);
 	}
 
 	#persistRemoval(ids: readonly string[]): void {
@@ -362,7 +387,6 @@ export class DeadLetterConsumer implements Consumer {
 			this.#skippedLines++;
 			this.#warn('ERR_DEAD_LETTER_LINE_SKIPPED', `${this.#file.path}: skipped lines that are not dead-letter records`);
 		}
-		this.#removedKeys.clear();
 		if (content.needsRewrite || isMalformed || this.#file.lineCount > this.#entries.size) this.#compact();
 	}
 
@@ -388,4 +412,9 @@ export class DeadLetterConsumer implements Consumer {
 			// A warning handler that throws must not turn a reported problem into a crash.
 		}
 	}
+}
+
+/** A line of a dead-letter file written before files had a header (possibly torn). */
+function isRecordLine(line: string): boolean {
+	return line.startsWith('{"op":"add"') || line.startsWith('{"op":"remove"');
 }

@@ -1,7 +1,7 @@
 /** Filters over stored dead letters, shared by `list`, `replay` and `purge`. */
 import {assertFiniteNumber, assertInteger, assertOptionalObject, assertOptionalString} from '../internal/assert.js';
 import type {StoredDeadLetter, StoredDeadLetterReason} from './stored-dead-letter.js';
-import {compileTopicPattern} from './topic-matcher.js';
+import {compileTopicMatcher} from '../routing/index.js';
 
 /** Which dead letters to select. All filters combine with AND; an empty query selects every letter. */
 export interface DeadLetterQuery {
@@ -36,7 +36,7 @@ export function compileDeadLetterQuery(query: DeadLetterQuery | undefined): (let
 	assertInteger('query.limit', query.limit, 0);
 	const {subscription, correlationId, since, until} = query;
 	const reasons = query.reason === undefined ? undefined : new Set<string>(typeof query.reason === 'string' ? [query.reason] : query.reason);
-	const matchesTopic = query.topic === undefined ? undefined : compileTopicPattern(query.topic);
+	const matchesTopic = query.topic === undefined ? undefined : compileTopicMatcher(query.topic);
 	return letter =>
 		(reasons === undefined || reasons.has(letter.reason)) &&
 		(matchesTopic === undefined || matchesTopic(letter.event.topic)) &&

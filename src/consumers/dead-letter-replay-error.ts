@@ -1,11 +1,14 @@
 import {ErrorCodes, EventBusError} from '../errors.js';
 
-/** Why one dead letter could not be replayed. */
-export type DeadLetterReplayFailure = 'not-found' | 'subscription-gone';
+/**
+ * Why one dead letter could not be replayed: no letter has that id; or, with `target: 'subscription'`, no
+ * subscription has its subscription's name any more, several do, or that subscription had no name of its own.
+ */
+export type DeadLetterReplayFailure = 'not-found' | 'subscription-gone' | 'ambiguous-subscription' | 'unnamed-subscription';
 
 /**
- * One dead letter could not be replayed: no letter has that id, or (with `target: 'subscription'`) its subscription
- * no longer exists. Failures of the publish itself are reported with the publish's own error instead.
+ * One dead letter could not be replayed (`reason` says why, see {@link DeadLetterReplayFailure}). Failures of the
+ * publish itself are reported with the publish's own error instead.
  */
 export class DeadLetterReplayError extends EventBusError {
 	readonly letterId: string;

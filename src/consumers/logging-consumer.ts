@@ -1,9 +1,9 @@
 import {assertInteger, assertOneOf, assertOptionalObject, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, RetryOptions} from '../types.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
-import {summarizePayload} from './payload-summary.js';
-import {compileRedaction, defaultRedactPaths, type Redactor} from './redaction.js';
-import {compileTopicPattern, type TopicMatcher} from './topic-matcher.js';
+import {summarizePayload, type PayloadSummary} from './payload-summary.js';
+import {compileRedactionWalk, defaultRedactPaths, type RedactionResult} from './redaction.js';
+import {compileTopicMatcher, type TopicMatcher} from '../routing/index.js';
 
 /** The level of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -36,7 +36,7 @@ export interface LogRecord {
 	readonly source: string;
 	/** When the bus accepted the event (ms since the epoch). */
 	readonly timestamp: number;
-	/** Present with `includeMetadata` when the event has metadata. */
+	/** Present with `includeMetadata` when the event has metadata; redacted like the payload. */
 	readonly metadata?: Readonly<Record<string, unknown>>;
 	/** Redacted; a `{$truncated, length, preview}` or `{$unserializable}` placeholder when it could not be logged whole. */
 	readonly payload: unknown;
@@ -66,8 +66,14 @@ export interface LoggingConsumerOptions extends ConsumerSettings {
 	readonly levels?: Readonly<Record<string, LogLevelSetting>>;
 	/** A {@link Logger} (structured records) or a {@link LineWriter} (JSON lines). @default JSON lines on `console` */
 	readonly sink?: Logger | LineWriter;
-	/** Payload key paths whose values are replaced by `censor`: `a.b`, `*.b`, `**.b` (any depth). @default defaultRedactPaths */
+	/**
+	 * More key paths whose values are replaced by `censor` in payloads and metadata: `a.b`, `*.b`, `**.b` (any
+	 * depth), matched case-insensitively. They add to {@link defaultRedactPaths} unless `redactDefaults` is false.
+	 * @default []
+	 */
 	readonly redact?: readonly string[];
+	/** Redact {@link defaultRedactPaths} too. Turning this off is explicit: only `redact` applies then. @default true */
+	readonly redactDefaults?: boolean;
 	/** @default '[REDACTED]' */
 	readonly censor?: string;
 	/** Longest payload JSON kept whole, in characters; longer ones are cut to a preview. @default 1024 */
@@ -96,7 +102,7 @@ const consoleWriter: LineWriter = (line, level) => {
  * @example
  * ```ts
  * import pino from 'pino';
- * bus.use(new LoggingConsumer({sink: pino(), levels: {'**.failed': 'warn', 'debug.**': 'off'}, redact: ['**.password']}));
+ * bus.use(new LoggingConsumer({sink: pino(), levels: {'**.failed': 'warn', 'debug.**': 'off'}, redact: ['card.number']}));
  * ```
  */
 export class LoggingConsumer implements Consumer {
@@ -112,7 +118,7 @@ export class LoggingConsumer implements Consumer {
 	readonly #topicCache = new Map<string, {readonly level: LogLevelSetting; readonly json: string}>();
 	readonly #logger: Logger | undefined;
 	readonly #writer: LineWriter | undefined;
-	readonly #redact: Redactor;
+	readonly #redact: (value: unknown) => RedactionResult;
 	readonly #maxPayloadLength: number;
 	readonly #includeMetadata: boolean;
 	#logged = 0;
@@ -133,7 +139,7 @@ export class LoggingConsumer implements Consumer {
 		assertOptionalObject('options.levels', options?.levels);
 		this.#levels = Object.entries(options?.levels ?? {}).map(([pattern, level]) => {
 			assertOneOf(`options.levels[${JSON.stringify(pattern)}]`, level, levelSettings);
-			return [compileTopicPattern(pattern), level] as const;
+			return [compileTopicMatcher(pattern), level] as const;
 		});
 		const sink = options?.sink ?? consoleWriter;
 		if (typeof sink === 'function') {
@@ -144,7 +150,10 @@ export class LoggingConsumer implements Consumer {
 			fail('options.sink', 'a logger with info/warn/error methods or a function taking a line', sink);
 		}
 		if (options?.censor !== undefined && typeof options.censor !== 'string') fail('options.censor', 'a string', options.censor);
-		this.#redact = compileRedaction(options?.redact ?? defaultRedactPaths, options?.censor ?? '[REDACTED]');
+		if (options?.redact !== undefined && !Array.isArray(options.redact)) fail('options.redact', 'an array of key paths', options.redact);
+		if (options?.redactDefaults !== undefined && typeof options.redactDefaults !== 'boolean') fail('options.redactDefaults', 'a boolean', options.redactDefaults);
+		const paths = options?.redactDefaults === false ? (options.redact ?? []) : [...defaultRedactPaths, ...(options?.redact ?? [])];
+		this.#redact = compileRedactionWalk(paths, options?.censor ?? '[REDACTED]');
 		assertInteger('options.maxPayloadLength', options?.maxPayloadLength, 0);
 		this.#maxPayloadLength = options?.maxPayloadLength ?? 1024;
 		if (options?.includeMetadata !== undefined && typeof options.includeMetadata !== 'boolean') fail('options.includeMetadata', 'a boolean', options.includeMetadata);
@@ -195,6 +204,11 @@ export class LoggingConsumer implements Consumer {
 		return info;
 	}
 
+	#summarize(value: unknown): PayloadSummary {
+		const redacted = this.#redact(value);
+		return summarizePayload(redacted.value, this.#maxPayloadLength, redacted.isSmallTree);
+	}
+
 	/** Returns a promise only when the sink returned one. */
 	#log(event: BusEvent): Promise<unknown> | undefined {
 		const topicInfo = this.#topicInfo(event.topic);
@@ -203,9 +217,10 @@ export class LoggingConsumer implements Consumer {
 			this.#skipped++;
 			return undefined;
 		}
-		const summary = summarizePayload(this.#redact(event.payload), this.#maxPayloadLength);
+		const redacted = this.#redact(event.payload);
+		const summary = summarizePayload(redacted.value, this.#maxPayloadLength, redacted.isSmallTree);
 		if (summary.isTruncated) this.#truncated++;
-		const metadata = this.#includeMetadata && Object.keys(event.metadata).length > 0 ? event.metadata : undefined;
+		const metadata = this.#includeMetadata && Object.keys(event.metadata).length > 0 ? this.#summarize(event.metadata) : undefined;
 		let result: unknown;
 		try {
 			if (this.#writer === undefined) {
@@ -217,7 +232,7 @@ export class LoggingConsumer implements Consumer {
 					...(event.causationId === undefined ? {} : {causationId: event.causationId}),
 					source: event.source,
 					timestamp: event.timestamp,
-					...(metadata === undefined ? {} : {metadata}),
+					...(metadata === undefined ? {} : {metadata: metadata.value as Readonly<Record<string, unknown>>}),
 					payload: summary.value,
 				};
 				result = level === 'debug' && logger.debug === undefined ? logger.info(record, event.topic) : logger[level]!(record, event.topic);
@@ -245,9 +260,9 @@ export class LoggingConsumer implements Consumer {
 }
 
 // Built by hand: the fixed fields need no generic serializer, and the payload JSON is already made.
-function formatLine(event: BusEvent, topic: string, level: LogLevel, payloadJson: string, metadata: Readonly<Record<string, unknown>> | undefined): string {
+function formatLine(event: BusEvent, topic: string, level: LogLevel, payloadJson: string, metadata: PayloadSummary | undefined): string {
 	const causation = event.causationId === undefined ? '' : `,"causationId":${quote(event.causationId)}`;
-	const meta = metadata === undefined ? '' : `,"metadata":${summarizePayload(metadata, Number.POSITIVE_INFINITY).json}`;
+	const meta = metadata === undefined ? '' : `,"metadata":${metadata.json}`;
 	return `{"time":${Date.now()},"level":"${level}","msg":${topic},"topic":${topic},"id":${quote(event.id)},"correlationId":${quote(event.correlationId)}${causation},"source":${quote(event.source)},"timestamp":${event.timestamp}${meta},"payload":${payloadJson}}`;
 }
 

@@ -10,14 +10,19 @@ import {SlidingWindowCounter} from './sliding-window-counter.js';
 /** The part of a bus the metrics consumer reads: its counters, its subscriptions and its diagnostics. */
 export type MetricsBus = Pick<Bus, 'on' | 'getMetrics' | 'subscriptions'>;
 
-/** Counters of one topic. `published` counts what this consumer saw plus what was dropped before reaching it. */
+/**
+ * Counters of one topic. Events and attempts are counted apart: `published`, `dropped` and `deadLettered` count
+ * events; `delivered`, `failedAttempts` and `retried` count handler calls (one event to three subscribers is three).
+ * `published` counts what this consumer saw plus what was dropped before reaching it; the bus's own `$`-topics
+ * (`$bus.dead-letter`) are never counted as published.
+ */
 export interface TopicMetrics {
 	readonly topic: string;
 	readonly published: number;
 	/** Successful handler calls (needs the bus's `delivered` diagnostic; 0 without it). */
 	readonly delivered: number;
-	/** Failed attempts, retried or not. */
-	readonly failed: number;
+	/** Failed handler attempts, retried or not (an event retried twice and then dead-lettered counts 3). */
+	readonly failedAttempts: number;
 	readonly retried: number;
 	readonly dropped: number;
 	readonly deadLettered: number;
@@ -30,7 +35,8 @@ export interface SubscriptionMetrics {
 	readonly id: string;
 	readonly name: string;
 	readonly delivered: number;
-	readonly failed: number;
+	/** Failed handler attempts, retried or not. */
+	readonly failedAttempts: number;
 	readonly retried: number;
 	readonly dropped: number;
 	readonly deadLettered: number;
@@ -85,7 +91,7 @@ interface TopicSeries {
 	readonly topic: string;
 	published: number;
 	delivered: number;
-	failed: number;
+	failedAttempts: number;
 	retried: number;
 	dropped: number;
 	deadLettered: number;
@@ -96,7 +102,7 @@ interface SubscriptionSeries {
 	readonly id: string;
 	name: string | undefined;
 	delivered: number;
-	failed: number;
+	failedAttempts: number;
 	retried: number;
 	dropped: number;
 	deadLettered: number;
@@ -198,7 +204,7 @@ export class MetricsConsumer implements Consumer {
 			id: series.id,
 			name: series.name ?? names.get(series.id) ?? series.id,
 			delivered: series.delivered,
-			failed: series.failed,
+			failedAttempts: series.failedAttempts,
 			retried: series.retried,
 			dropped: series.dropped,
 			deadLettered: series.deadLettered,
@@ -231,20 +237,22 @@ export class MetricsConsumer implements Consumer {
 	}
 
 	#count(event: BusEvent, now: number): void {
-		const series = this.#topic(event.topic);
-		series.published++;
-		series.window.add(now);
 		this.#observed++;
 		this.#window.add(now);
 		this.#lag.record(now - event.timestamp);
+		// The bus's own events (dead letters) are reports about other events, not publishes.
+		if (event.topic.startsWith('$')) return;
+		const series = this.#topic(event.topic);
+		series.published++;
+		series.window.add(now);
 	}
 
 	readonly #onRetry = (notice: RetryNotice): void => {
 		const topic = this.#topic(notice.event.topic);
-		topic.failed++;
+		topic.failedAttempts++;
 		topic.retried++;
 		const subscription = this.#subscription(notice.subscriptionId, undefined);
-		subscription.failed++;
+		subscription.failedAttempts++;
 		subscription.retried++;
 	};
 
@@ -253,7 +261,7 @@ export class MetricsConsumer implements Consumer {
 		const topic = this.#topic(letter.event.topic);
 		topic.deadLettered++;
 		if (isDrop) topic.dropped++;
-		else topic.failed++;
+		else topic.failedAttempts++;
 		// Dropped before dispatch, or from this consumer's own buffer: published, but never seen by `consume`.
 		if (isDrop && (letter.subscription === undefined || letter.subscription.name === this.name)) {
 			topic.published++;
@@ -263,7 +271,7 @@ export class MetricsConsumer implements Consumer {
 		const subscription = this.#subscription(letter.subscription.id, letter.subscription.name);
 		subscription.deadLettered++;
 		if (isDrop) subscription.dropped++;
-		else subscription.failed++;
+		else subscription.failedAttempts++;
 	};
 
 	readonly #onDelivered = (notice: DeliveredNotice): void => {
@@ -288,17 +296,17 @@ export class MetricsConsumer implements Consumer {
 	}
 
 	#createTopicSeries(topic: string): TopicSeries {
-		return {topic, published: 0, delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, window: new SlidingWindowCounter(this.#windowMs, this.#windowBuckets)};
+		return {topic, published: 0, delivered: 0, failedAttempts: 0, retried: 0, dropped: 0, deadLettered: 0, window: new SlidingWindowCounter(this.#windowMs, this.#windowBuckets)};
 	}
 
 	#subscription(id: string, name: string | undefined): SubscriptionSeries {
 		let series = this.#subscriptions.get(id);
 		if (series === undefined) {
 			if (this.#subscriptions.size >= this.#maxSubscriptions) {
-				this.#subscriptionOverflow ??= {id: this.#overflowLabel, name: this.#overflowLabel, delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, latency: undefined};
+				this.#subscriptionOverflow ??= {id: this.#overflowLabel, name: this.#overflowLabel, delivered: 0, failedAttempts: 0, retried: 0, dropped: 0, deadLettered: 0, latency: undefined};
 				return this.#subscriptionOverflow;
 			}
-			series = {id, name, delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, latency: undefined};
+			series = {id, name, delivered: 0, failedAttempts: 0, retried: 0, dropped: 0, deadLettered: 0, latency: undefined};
 			this.#subscriptions.set(id, series);
 		}
 		series.name ??= name;
@@ -306,7 +314,7 @@ export class MetricsConsumer implements Consumer {
 	}
 
 	#topicMetrics(series: TopicSeries, now: number): TopicMetrics {
-		const {topic, published, delivered, failed, retried, dropped, deadLettered} = series;
-		return {topic, published, delivered, failed, retried, dropped, deadLettered, ratePerSecond: series.window.rate(now, this.#startedAt)};
+		const {topic, published, delivered, failedAttempts, retried, dropped, deadLettered} = series;
+		return {topic, published, delivered, failedAttempts, retried, dropped, deadLettered, ratePerSecond: series.window.rate(now, this.#startedAt)};
 	}
 }

@@ -7,12 +7,21 @@ type TopicCounter = Exclude<keyof TopicMetrics, 'topic' | 'ratePerSecond'>;
 type SubscriptionCounter = Exclude<keyof SubscriptionMetrics, 'id' | 'name' | 'latency'>;
 
 const counterHelp: Readonly<Record<TopicCounter, string>> = {
-	published: 'Events published',
+	published: 'Events published (the bus\'s own $-topics not included)',
 	delivered: 'Successful handler calls',
-	failed: 'Failed handler attempts, retried or not',
+	failedAttempts: 'Failed handler attempts, retried or not',
 	retried: 'Handler attempts that were retried',
 	dropped: 'Events dropped by an overflow policy or a stop timeout',
 	deadLettered: 'Events that became dead letters',
+};
+// Events and handler attempts are counted apart, and their names say which: `<scope>_events_*` and `<scope>_attempts_*`.
+const counterNames: Readonly<Record<TopicCounter, string>> = {
+	published: 'events_published',
+	delivered: 'events_delivered',
+	failedAttempts: 'attempts_failed',
+	retried: 'attempts_retried',
+	dropped: 'events_dropped',
+	deadLettered: 'events_dead_lettered',
 };
 const counters = Object.keys(counterHelp) as TopicCounter[];
 const subscriptionCounters = counters.filter((counter): counter is SubscriptionCounter => counter !== 'published');
@@ -27,8 +36,8 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix: string): str
 		};
 		total('events_published', 'Events accepted by the bus.', bus.published);
 		total('events_delivered', 'Successful handler calls (one event to three subscribers counts three).', bus.delivered);
-		total('events_failed', 'Failed handler attempts, including those that were retried.', bus.failed);
-		total('events_retried', 'Handler attempts that were retried.', bus.retried);
+		total('attempts_failed', 'Failed handler attempts, including those that were retried.', bus.failed);
+		total('attempts_retried', 'Handler attempts that were retried.', bus.retried);
 		total('events_dropped', 'Events dropped by an overflow policy or a stop timeout.', bus.dropped);
 		total('events_dead_lettered', 'Events that became dead letters.', bus.deadLettered);
 		total('events_rejected', 'Publishes refused: invalid topic or payload, queue full, bus closed.', bus.rejected);
@@ -42,7 +51,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix: string): str
 	const topicCounters = snapshot.hasHandlerLatency ? counters : counters.filter(counter => counter !== 'delivered');
 	for (const counter of topicCounters) {
 		const samples = snapshot.topics.map(topic => ({labels: {topic: topic.topic}, value: topic[counter]}));
-		text.family(`${prefix}topic_events_${snakeCase(counter)}_total`, 'counter', `${counterHelp[counter]}, per topic.`, samples);
+		text.family(`${prefix}topic_${counterNames[counter]}_total`, 'counter', `${counterHelp[counter]}, per topic.`, samples);
 	}
 	text.family(
 		`${prefix}topic_events_per_second`,
@@ -52,7 +61,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot, prefix: string): str
 	);
 	for (const counter of subscriptionCounters.filter(counter => snapshot.hasHandlerLatency || counter !== 'delivered')) {
 		const samples = snapshot.subscriptions.map(subscription => ({labels: subscriptionLabels(subscription), value: subscription[counter]}));
-		text.family(`${prefix}subscription_events_${snakeCase(counter)}_total`, 'counter', `${counterHelp[counter]}, per subscription.`, samples);
+		text.family(`${prefix}subscription_${counterNames[counter]}_total`, 'counter', `${counterHelp[counter]}, per subscription.`, samples);
 	}
 	text.family(
 		`${prefix}handler_duration_seconds`,
@@ -78,8 +87,4 @@ function summarySamples(summary: LatencySummary, labels: PrometheusLabels): Prom
 		{suffix: '_sum', labels, value: summary.sumMs / 1000},
 		{suffix: '_count', labels, value: summary.count},
 	];
-}
-
-function snakeCase(name: string): string {
-	return name.replace(/[A-Z]/g, letter => `_${letter.toLowerCase()}`);
 }

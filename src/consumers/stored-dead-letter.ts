@@ -4,7 +4,8 @@
  */
 import {assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, DeadLetterReason} from '../types.js';
-import {isSerializedError, serializeError, type SerializedError} from './serialized-error.js';
+import {describeThrown, isSmallTree} from '../internal/bounded-json.js';
+import {isSerializedError, serializeError, type SerializedError} from '../core/serialize-error.js';
 
 /** Why an event is in the store: the bus's dead-letter reasons, plus `schema-rejected` for refused publishes. */
 export type StoredDeadLetterReason = DeadLetterReason | 'schema-rejected';
@@ -41,6 +42,11 @@ export interface StoredDeadLetter {
 	readonly attempts: number;
 	readonly failedAt: number;
 }
+
+/** The longest line a letter may take in the file, in characters (4 MiB); bigger payloads are not kept whole. */
+export const maxLetterLength = 4 * 1024 * 1024;
+/** The most values a letter's payload may have to be written whole, a shared object counted once per reference. */
+export const maxLetterValues = 200_000;
 
 const reasons: readonly StoredDeadLetterReason[] = ['handler-failed', 'filter-failed', 'queue-overflow', 'subscriber-overflow', 'shutdown', 'schema-rejected'];
 
@@ -80,14 +86,27 @@ export function createStoredDeadLetter(id: string, input: DeadLetterInput, now: 
 	});
 }
 
-/** One JSON line for `letter`. A payload or metadata JSON cannot carry is replaced by `{"$unserializable": reason}`. */
+/**
+ * One JSON line for `letter`, at a cost bounded by its size. A payload or metadata that JSON cannot carry whole (a
+ * BigInt, a throwing getter, a cycle, more than {@link maxLetterValues} values counting a shared object once per
+ * reference, as a DAG of shared subobjects quickly has, or JSON longer than {@link maxLetterLength}) is replaced by
+ * `{"$unserializable": reason}`.
+ */
 export function encodeDeadLetter(letter: StoredDeadLetter): string {
+	const line = stringifyWithin({op: 'add', letter}, maxLetterLength);
+	if (line !== undefined) return line;
+	const event = {...letter.event, payload: jsonSafe(letter.event.payload), metadata: jsonSafe(letter.event.metadata)};
+	return stringifyWithin({op: 'add', letter: {...letter, event}}, maxLetterLength) ?? JSON.stringify({op: 'add', letter: {...letter, event: {...event, metadata: {}}, error: {name: letter.error.name, message: letter.error.message.slice(0, 1024)}}});
+}
+
+// The native serializer, only on a value known to be a small tree (a cycle or an exponential DAG never reaches it).
+function stringifyWithin(value: unknown, maxLength: number): string | undefined {
+	if (!isSmallTree(value, maxLetterValues)) return undefined;
 	try {
-		return JSON.stringify({op: 'add', letter});
-	} catch (error) {
-		const placeholder = {$unserializable: error instanceof Error ? error.message : String(error)};
-		const event = {...letter.event, payload: jsonSafe(letter.event.payload, placeholder), metadata: jsonSafe(letter.event.metadata, placeholder)};
-		return JSON.stringify({op: 'add', letter: {...letter, event}});
+		const text = JSON.stringify(value);
+		return text !== undefined && text.length <= maxLength ? text : undefined;
+	} catch {
+		return undefined;
 	}
 }
 
@@ -133,11 +152,13 @@ function isSubscription(value: unknown): value is DeadLetterSubscription {
 	return typeof id === 'string' && typeof name === 'string' && typeof pattern === 'string';
 }
 
-function jsonSafe(value: unknown, placeholder: unknown): unknown {
+function jsonSafe(value: unknown): unknown {
+	if (!isSmallTree(value, maxLetterValues)) return {$unserializable: `a cycle, or more than ${maxLetterValues} values (a shared object counted once per reference)`};
 	try {
-		JSON.stringify(value);
+		const text = JSON.stringify(value);
+		if (text !== undefined && text.length > maxLetterLength / 2) return {$unserializable: `JSON longer than ${maxLetterLength / 2} characters`};
 		return value;
-	} catch {
-		return placeholder;
+	} catch (error) {
+		return {$unserializable: describeThrown(error)};
 	}
 }

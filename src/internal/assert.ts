@@ -2,15 +2,24 @@
  * Argument checks for programmer errors. Each throws a `TypeError` in one form,
  * ``Expected `name` to be <what>, got `<value>` (<type>)``, so that a wrong call reads the same everywhere.
  */
+import {toBoundedJson} from './bounded-json.js';
 
-/** Formats a value for an error message: its short text and its type. */
+/** Formats a value for an error message: its short text and its type. Never throws, whatever the value. */
 export function describeValue(value: unknown): string {
-	const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+	let type: string;
 	let text: string;
 	try {
-		text = typeof value === 'function' ? '[function]' : typeof value === 'object' && value !== null ? JSON.stringify(value) ?? String(value) : String(value);
+		type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 	} catch {
-		text = Object.prototype.toString.call(value);
+		type = typeof value;
+	}
+	if (typeof value === 'function') {
+		text = '[function]';
+	} else if (typeof value === 'object' && value !== null) {
+		const json = toBoundedJson(value, {maxLength: 61, measureLimit: 61});
+		text = json.problem === undefined ? json.text : '[object]';
+	} else {
+		text = typeof value === 'symbol' ? value.toString() : String(value);
 	}
 	if (text.length > 60) text = `${text.slice(0, 60)}…`;
 	return `\`${text}\` (${type})`;

@@ -1,5 +1,6 @@
 import {assertFunction, assertOptionalFunction, assertOptionalObject, assertString, fail} from '../internal/assert.js';
-import {serializeError} from '../consumers/serialized-error.js';
+import {serializeError} from '../core/serialize-error.js';
+import {describeThrown} from '../internal/bounded-json.js';
 import type {PublishOptions} from '../types.js';
 
 /** Anything with the bus's `publish`: a bus, or a producer (whose prefix, source and metadata then apply). */
@@ -102,7 +103,7 @@ async function run<Args extends unknown[], Result>(publish: Publish, topic: stri
 			return undefined;
 		}
 	};
-	const details = options?.details === undefined ? {} : (cloneSafely(options.details(...args)) as Record<string, unknown>);
+	const details = options?.details === undefined ? {} : detailsOf(options.details, args, report);
 	const started = await safely('started', details, {});
 	const link = linkTo(started);
 	const startedAt = performance.now();
@@ -115,7 +116,7 @@ async function run<Args extends unknown[], Result>(publish: Publish, topic: stri
 	}
 	const durationMs = performance.now() - startedAt;
 	const {includeResult} = options ?? {};
-	const payload = includeResult === undefined || includeResult === false ? {...details, durationMs} : {...details, durationMs, result: includeResult === true ? cloneSafely(result) : includeResult(result)};
+	const payload = includeResult === undefined || includeResult === false ? {...details, durationMs} : {...details, durationMs, result: resultOf(includeResult, result, report)};
 	await safely('succeeded', payload, link);
 	return result;
 }
@@ -147,10 +148,40 @@ function cloneSafely(value: unknown): unknown {
 	try {
 		return structuredClone(value);
 	} catch (error) {
-		return {$unserializable: error instanceof Error ? error.message : String(error)};
+		return {$unserializable: describeThrown(error)};
+	}
+}
+
+// The caller's `details` and `includeResult` run outside the tracked function: if they throw, the tracking events
+// lose that part (the error goes to `onError`), never the call its outcome.
+function detailsOf(details: (...args: never[]) => unknown, args: readonly unknown[], report: (error: unknown) => void): Record<string, unknown> {
+	try {
+		const value = cloneSafely((details as (...args: readonly unknown[]) => unknown)(...args));
+		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {details: value};
+	} catch (error) {
+		safeReport(report, error);
+		return {};
+	}
+}
+
+function resultOf(includeResult: true | ((result: never) => unknown), result: unknown, report: (error: unknown) => void): unknown {
+	if (includeResult === true) return cloneSafely(result);
+	try {
+		return cloneSafely((includeResult as (result: unknown) => unknown)(result));
+	} catch (error) {
+		safeReport(report, error);
+		return {$unserializable: describeThrown(error)};
+	}
+}
+
+function safeReport(report: (error: unknown) => void, error: unknown): void {
+	try {
+		report(error);
+	} catch {
+		// An onError that throws must not change the tracked function's outcome.
 	}
 }
 
 function defaultOnError(error: unknown): void {
-	process.emitWarning(`A tracking event could not be published: ${error instanceof Error ? error.message : String(error)}`, {code: 'ERR_TRACK_PUBLISH_FAILED'});
+	process.emitWarning(`A tracking event could not be published: ${describeThrown(error)}`, {code: 'ERR_TRACK_PUBLISH_FAILED'});
 }

@@ -141,12 +141,13 @@ export class TopicTrie<T> {
 	/**
 	 * The values whose patterns match `topic`, each once, in no particular order.
 	 *
-	 * `topic` must be a valid topic (this does not validate it). A `$`-topic is matched only by patterns whose first
+	 * `topic` must be a valid topic (this does not validate it); `segments`, when given, are its segments (already
+	 * split while validating it). A `$`-topic is matched only by patterns whose first
 	 * segment is a literal. Work is bounded by (trie nodes under a `**`) x (segments): `(**, position)` states are
 	 * visited at most once, so several `**` in a pattern cannot make matching exponential.
 	 */
-	match(topic: string): T[] {
-		const parts = splitSegments(topic);
+	match(topic: string, segments?: readonly string[]): T[] {
+		const parts = segments ?? splitSegments(topic);
 		const length = parts.length;
 		const root = this.#root;
 		const reserved = isReservedTopic(topic);

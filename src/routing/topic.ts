@@ -3,9 +3,9 @@
  * standalone matcher for one pattern. The trie in `topic-trie.ts` shares these parsed segments, so both matchers
  * follow one grammar.
  */
-import picomatch from 'picomatch';
 import {InvalidTopicError, type InvalidTopicReason} from '../errors.js';
 import {assertInteger, assertOptionalObject, assertString} from '../internal/assert.js';
+import {compileSegmentGlob, type SegmentGlob} from './segment-glob.js';
 
 /** Limits that keep topics and patterns cheap to validate and match. Segments are always 1-64 characters. */
 export interface TopicLimits {
@@ -72,7 +72,6 @@ const topicRegex = /^(?:\$[\w:-]{0,63}|[\w:-]{1,64})(?:\.[\w:-]{1,64})*$/;
 const literalRegex = /^[\w:-]+$/;
 const globRegex = /^[\w:\-*?{},[\]!]+$/;
 const wildcardRegex = /[*?[{]/;
-const globOptions: picomatch.PicomatchOptions = {dot: true, posix: true, strictBrackets: true, noextglob: true};
 
 /** True when `topic` is one of the bus's own topics: its first segment starts with `$`. */
 export function isReservedTopic(topic: string): boolean {
@@ -109,10 +108,46 @@ export function assertTopic(topic: string, limits: TopicLimits, options?: Assert
 }
 
 /**
+ * Validates `topic` while splitting it into segments, in one pass: the segments of a valid topic (`$`-topics only
+ * with `allowReserved`), or `undefined` for an invalid one (then {@link assertTopic} says why). What the router does
+ * on a cache miss, where validating and splitting separately cost twice.
+ */
+export function splitTopic(topic: string, limits: TopicLimits, allowReserved: boolean): string[] | undefined {
+	const {length} = topic;
+	if (length === 0 || length > limits.maxLength) return undefined;
+	const segments: string[] = [];
+	let start = 0;
+	if (topic.charCodeAt(0) === 36) {
+		if (!allowReserved) return undefined;
+		start = 1;
+	}
+	let segmentStart = 0;
+	for (let at = start; at <= length; at++) {
+		const code = at === length ? 46 : topic.charCodeAt(at);
+		if (code === 46) {
+			const size = at - segmentStart;
+			// A leading `$` counts towards its segment, which may be `$` alone (as the grammar allows).
+			if (size === 0 || size > maxSegmentLength) return undefined;
+			if (segments.length === limits.maxSegments) return undefined;
+			segments.push(topic.slice(segmentStart, at));
+			segmentStart = at + 1;
+		} else if (!isSegmentCharacter(code)) {
+			return undefined;
+		}
+	}
+	return segments;
+}
+
+// A-Z a-z 0-9 _ - :
+function isSegmentCharacter(code: number): boolean {
+	return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58) || code === 95 || code === 45;
+}
+
+/**
  * Parses and validates a subscription pattern into its segments, compiling each glob segment once.
  *
  * Throws a `TypeError` when `pattern` is not a string and an `InvalidTopicError` when it breaks the grammar:
- * wildcards glued to text (`a**`), more `**` than `limits.maxGlobstars`, a glob picomatch cannot compile, ...
+ * wildcards glued to text (`a**`), more `**` than `limits.maxGlobstars`, a segment glob that is not valid, ...
  */
 export function parsePattern(pattern: string, limits: TopicLimits): readonly PatternSegment[] {
 	assertString('pattern', pattern);
@@ -200,20 +235,20 @@ function parseSegment(pattern: string, segment: string, index: number): PatternS
 	if (literalRegex.test(segment)) return literal(segment);
 	if (!globRegex.test(segment)) throw invalidCharacter(pattern, index, segment, globRegex);
 	checkGlobShape(pattern, segment, index);
-	let regex: RegExp;
+	let glob: SegmentGlob;
 	try {
-		regex = picomatch.makeRe(segment, globOptions);
+		glob = compileSegmentGlob(segment);
 	} catch (error) {
 		throw invalid(pattern, 'invalid-glob', `segment ${index + 1} (\`${segment}\`) is not a valid glob: ${describe(error)}`, error);
 	}
-	return Object.freeze({kind: 'glob', text: segment, match: (part: string) => regex.test(part)});
+	return Object.freeze({kind: 'glob', text: segment, match: (part: string) => glob.matches(part)});
 }
 
 function literal(text: string): PatternSegment {
 	return Object.freeze({kind: 'literal', text, match: (part: string) => part === text});
 }
 
-// picomatch reads misplaced glob punctuation as literal text that no topic can contain, so such a glob would
+// Misplaced glob punctuation would read as literal text that no topic can contain, so such a glob would
 // silently match nothing; refuse it instead.
 function checkGlobShape(pattern: string, segment: string, index: number): void {
 	const fail = (why: string): never => {
@@ -275,8 +310,16 @@ function invalidCharacter(input: string, index: number, segment: string, allowed
 		return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`$\`, allowed only as the first character of the first segment`);
 	}
 	const bad = [...segment].find(char => !allowed.test(char)) ?? segment;
-	return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`${bad}\`; segments use A-Z a-z 0-9 _ - :`);
+	// Only a pattern can hold a wildcard: a topic with `#` just has a bad character.
+	const hint = allowed === globRegex ? (wildcardHints[bad] ?? '') : '';
+	return invalid(input, 'invalid-character', `segment ${index + 1} (\`${segment}\`) has \`${bad}\`; segments use A-Z a-z 0-9 _ - :${hint}`);
 }
+
+// Wildcards of other systems, which users bring along: say what ours are.
+const wildcardHints: Readonly<Record<string, string>> = {
+	'#': '. `#` is not a wildcard here (as in MQTT or AMQP): use `**` for any number of segments, `*` for one',
+	'>': '. `>` is not a wildcard here (as in NATS): use `**` for any number of segments (`*.**` for one or more)',
+};
 
 function invalid(input: string, reason: InvalidTopicReason, detail: string, cause?: unknown): InvalidTopicError {
 	return new InvalidTopicError(input, reason, detail, cause === undefined ? undefined : {cause});

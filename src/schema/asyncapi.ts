@@ -6,7 +6,7 @@
  * Object whose `schemaFormat` says it is JSON Schema 2020-12 ({@link jsonSchemaFormat}).
  */
 import {envelopeSchema} from './builtin-schemas.js';
-import {assertApiInfo, componentNameOf, envelopeComponentName, exportEnvelope, exportSchema, infoObject, type ApiInfo} from './export-schemas.js';
+import {assertApiInfo, componentNameOf, dictionary, envelopeComponentName, exportEnvelope, exportSchema, infoObject, type ApiInfo} from './export-schemas.js';
 import type {SchemaSource} from './generate-types.js';
 
 export type {ApiInfo} from './export-schemas.js';
@@ -43,13 +43,13 @@ const headersComponentName = 'topicbus_headers';
 export function toAsyncApi(source: SchemaSource, info: ApiInfo): AsyncApiDocument {
 	assertApiInfo(info);
 	const pointerOf = (id: string): string => `#/components/schemas/${componentNameOf(id)}/schema`;
-	const schemas: Record<string, {schemaFormat: string; schema: Record<string, unknown>}> = {
-		[envelopeComponentName]: {schemaFormat: jsonSchemaFormat, schema: exportEnvelope(pointerOf)},
-		[headersComponentName]: {schemaFormat: jsonSchemaFormat, schema: headersSchema()},
-	};
-	const channels: Record<string, Record<string, unknown>> = {};
-	const operations: Record<string, Record<string, unknown>> = {};
-	const messages: Record<string, Record<string, unknown>> = {};
+	// Keyed by topics: null-prototype objects, so that a topic named `__proto__` is a key like any other.
+	const schemas = dictionary<{schemaFormat: string; schema: Record<string, unknown>}>();
+	schemas[envelopeComponentName] = {schemaFormat: jsonSchemaFormat, schema: exportEnvelope(pointerOf)};
+	schemas[headersComponentName] = {schemaFormat: jsonSchemaFormat, schema: headersSchema()};
+	const channels = dictionary<Record<string, unknown>>();
+	const operations = dictionary<Record<string, unknown>>();
+	const messages = dictionary<Record<string, unknown>>();
 	for (const {topic, schema} of source.entries()) {
 		const name = componentNameOf(topic);
 		const title = typeof schema['title'] === 'string' ? schema['title'] : undefined;

@@ -4,6 +4,7 @@
  * They are `as const` objects so that `FromSchema` gives their types; `schemas/envelope.schema.json` and
  * `schemas/bus/*.json` are copies for tools that read files, and a test keeps each copy equal to its constant.
  */
+import {deadLetterTopic} from '../routing/index.js';
 
 /** The `$id` of the envelope schema. It contains `/`, so it can never be mistaken for a topic. */
 export const envelopeSchemaId = 'topicbus/envelope';
@@ -39,7 +40,7 @@ export const envelopeSchema = {
 /** The payload of `$bus.dead-letter`: an event that could not be delivered, and why. */
 export const deadLetterSchema = {
 	$schema: 'https://json-schema.org/draft/2020-12/schema',
-	$id: '$bus.dead-letter',
+	$id: deadLetterTopic,
 	title: 'Dead letter',
 	description: 'An event that was not delivered to a subscription: its handler failed after the last attempt, its filter threw, or it was dropped.',
 	type: 'object',

@@ -62,3 +62,8 @@ export function assertApiInfo(info: unknown): asserts info is ApiInfo {
 export function infoObject(info: ApiInfo): {title: string; version: string; description?: string} {
 	return info.description === undefined ? {title: info.title, version: info.version} : {title: info.title, version: info.version, description: info.description};
 }
+
+/** An empty object without a prototype: any key, `__proto__` included, is an own property. */
+export function dictionary<Value>(): Record<string, Value> {
+	return Object.create(null) as Record<string, Value>;
+}

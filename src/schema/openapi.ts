@@ -3,7 +3,7 @@
  * the bus's events over HTTP (such as the collector) must accept. Pure: no ajv, no I/O.
  */
 import {envelopeSchemaId} from './builtin-schemas.js';
-import {assertApiInfo, componentNameOf, envelopeComponentName, exportEnvelope, exportSchema, infoObject, type ApiInfo} from './export-schemas.js';
+import {assertApiInfo, componentNameOf, dictionary, envelopeComponentName, exportEnvelope, exportSchema, infoObject, type ApiInfo} from './export-schemas.js';
 import type {SchemaSource} from './generate-types.js';
 
 export type {ApiInfo} from './export-schemas.js';
@@ -34,8 +34,10 @@ const dialect = 'https://json-schema.org/draft/2020-12/schema';
 export function toOpenApi(source: SchemaSource, info: ApiInfo): OpenApiDocument {
 	assertApiInfo(info);
 	const pointerOf = (id: string): string => `#/components/schemas/${componentNameOf(id)}`;
-	const schemas: Record<string, Record<string, unknown>> = {[envelopeComponentName]: exportEnvelope(pointerOf)};
-	const webhooks: Record<string, {post: Record<string, unknown>}> = {};
+	// Keyed by topics: null-prototype objects, so that a topic named `__proto__` is a key like any other.
+	const schemas = dictionary<Record<string, unknown>>();
+	schemas[envelopeComponentName] = exportEnvelope(pointerOf);
+	const webhooks = dictionary<{post: Record<string, unknown>}>();
 	for (const {topic, schema} of source.entries()) {
 		const name = componentNameOf(topic);
 		schemas[name] = exportSchema(schema, topic, pointerOf);

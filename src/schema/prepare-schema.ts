@@ -8,6 +8,8 @@
  * ajv can never try to reach the network.
  */
 import {SchemaRegistryError} from '../errors.js';
+import {describeValue} from '../internal/assert.js';
+import {describeThrown} from '../internal/bounded-json.js';
 import {envelopeSchemaId} from './builtin-schemas.js';
 import {checkSchemaTopic} from './schema-id.js';
 import {forEachSchemaNode, type SchemaNode} from './schema-walk.js';
@@ -63,7 +65,7 @@ export function prepareSchema(input: unknown, topic: string | undefined, path: s
 	}
 	const schemaVersion = copy['$schema'];
 	if (schemaVersion !== undefined && schemaVersion !== draft202012) {
-		throw registryError(`\`$schema\` must be \`${draft202012}\` (draft 2020-12), got \`${String(schemaVersion)}\``, path);
+		throw registryError(`\`$schema\` must be \`${draft202012}\` (draft 2020-12), got ${describeValue(schemaVersion)}`, path);
 	}
 	// `$id` first, so that files written back out read naturally.
 	const {$id: _ignored, ...rest} = copy;
@@ -138,5 +140,5 @@ export function registryError(message: string, path: string | undefined, cause?:
 }
 
 function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return describeThrown(error);
 }

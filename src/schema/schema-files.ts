@@ -4,6 +4,7 @@
 import {readdirSync, readFileSync, statSync, type Dirent} from 'node:fs';
 import {join} from 'node:path';
 import {SchemaRegistryError} from '../errors.js';
+import {describeThrown} from '../internal/bounded-json.js';
 
 /** One file's parsed JSON and where it came from. */
 export interface SchemaFile {
@@ -56,10 +57,16 @@ function readJson(path: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch (error) {
-		throw new SchemaRegistryError(`the file is not valid JSON: ${messageOf(error)}`, {path, cause: error});
+		// The parser's message quotes the file's first bytes (Node 22+): a link to a secret must not end up in a log.
+		throw new SchemaRegistryError(`the file is not valid JSON${positionOf(error)}`, {path});
 	}
 }
 
+function positionOf(error: unknown): string {
+	const match = /position (\d+)/.exec(messageOf(error));
+	return match === null ? '' : ` (at position ${match[1]})`;
+}
+
 function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return describeThrown(error);
 }

@@ -6,24 +6,16 @@ import {Ajv2020, type ErrorObject, type Options, type ValidateFunction} from 'aj
 import ajvFormats from 'ajv-formats';
 import {SchemaRegistryError, SchemaValidationError, type SchemaErrorObject} from '../errors.js';
 import {assertString, fail} from '../internal/assert.js';
+import {describeThrown} from '../internal/bounded-json.js';
 import {busSchemas, envelopeSchema, envelopeSchemaId} from './builtin-schemas.js';
 import {summarizeErrors} from './error-summary.js';
 import {internalId, prepareSchema, registryError, toAjvSchema, type JsonSchema, type PreparedSchema} from './prepare-schema.js';
 import {readSchemaFiles} from './schema-files.js';
+import type {ValidationMode} from './validation-mode.js';
+
+export {validationModes, type ValidationMode} from './validation-mode.js';
 
 export type {JsonSchema} from './prepare-schema.js';
-
-/**
- * How the bus validates payloads on publish.
- * - `off`: never.
- * - `warn`: like `enforce`, but the bus only reports the error (as a `warning` diagnostic) and still publishes.
- * - `enforce`: topics with a schema must match it; topics without one pass.
- * - `strict`: like `enforce`, and a topic with no schema is rejected.
- */
-export type ValidationMode = 'off' | 'warn' | 'enforce' | 'strict';
-
-/** Every {@link ValidationMode}, for argument checks. */
-export const validationModes: readonly ValidationMode[] = Object.freeze(['off', 'warn', 'enforce', 'strict']);
 
 /** A registered schema: its topic, the deep-frozen schema (with `$id` = topic) and the file it came from. */
 export interface SchemaEntry {
@@ -70,7 +62,13 @@ interface CompiledSchema {
 	readonly entry: SchemaEntry;
 	readonly canonical: string;
 	readonly validate: ValidateFunction;
+	/** The schema reuses subschemas (`$ref`), so the validator may walk a shared subobject once per reference. */
+	readonly hasRefs: boolean;
 }
+
+// With `$ref`s, the validator walks a payload as a tree: a payload of shared subobjects (a DAG) costs one visit per
+// path, exponential in its depth, and a cycle never ends. Such payloads are refused once their tree exceeds this.
+const maxTreeValues = 1_000_000;
 
 interface Failure {
 	readonly errors: readonly SchemaErrorObject[];
@@ -188,7 +186,7 @@ export class SchemaRegistry {
 	validate(topic: string, payload: unknown): ValidationResult {
 		assertString('topic', topic);
 		const compiled = this.#schemas.get(topic);
-		const failure = compiled === undefined ? undefined : runValidator(compiled.validate, payload);
+		const failure = compiled === undefined ? undefined : runCompiled(compiled, payload);
 		return failure === undefined ? validResult : {valid: false, errors: failure.errors, summary: failure.summary};
 	}
 
@@ -202,7 +200,7 @@ export class SchemaRegistry {
 		if (mode === 'off') return undefined;
 		const compiled = this.#schemas.get(topic);
 		if (compiled === undefined) return mode === 'strict' ? noSchemaError(topic) : undefined;
-		const failure = runValidator(compiled.validate, payload);
+		const failure = runCompiled(compiled, payload);
 		return failure === undefined ? undefined : new SchemaValidationError(topic, failure.errors, failure.summary);
 	}
 
@@ -228,7 +226,7 @@ export class SchemaRegistry {
 			}
 			for (const prepared of batch.values()) {
 				const validate = guard(prepared.path, () => this.#ajv.getSchema(internalId(prepared.topic))!);
-				compiled.push({entry: {topic: prepared.topic, schema: prepared.schema, path: prepared.path}, canonical: prepared.canonical, validate});
+				compiled.push({entry: {topic: prepared.topic, schema: prepared.schema, path: prepared.path}, canonical: prepared.canonical, validate, hasRefs: prepared.canonical.includes('"$ref"')});
 			}
 		} catch (error) {
 			for (const id of added) this.#ajv.removeSchema(id);
@@ -237,6 +235,34 @@ export class SchemaRegistry {
 		for (const item of compiled) this.#schemas.set(item.entry.topic, item);
 		if (compiled.length > 0) this.#sortedTopics = undefined;
 	}
+}
+
+function runCompiled(compiled: CompiledSchema, payload: unknown): Failure | undefined {
+	return (compiled.hasRefs ? checkTreeSize(payload) : undefined) ?? runValidator(compiled.validate, payload);
+}
+
+// Counts the payload's values as the validator would reach them (a shared object once per reference), iteratively
+// and with a budget: linear in the payload's size, and a cycle or an exponential DAG stops at the budget.
+function checkTreeSize(payload: unknown): Failure | undefined {
+	const pending: unknown[] = [payload];
+	let count = 0;
+	try {
+		while (pending.length > 0) {
+			const value = pending.pop();
+			if (typeof value !== 'object' || value === null) continue;
+			const children = Array.isArray(value) ? value : Object.values(value);
+			count += children.length;
+			if (count > maxTreeValues) {
+				const message = `is too large to validate: more than ${maxTreeValues} values when shared objects are counted once per reference (a cycle, or deeply shared subobjects)`;
+				const errors = [{instancePath: '', schemaPath: '#', keyword: 'size', params: {limit: maxTreeValues}, message}];
+				return {errors, summary: summarizeErrors(errors)};
+			}
+			for (const child of children) if (typeof child === 'object' && child !== null) pending.push(child);
+		}
+	} catch {
+		// A getter or proxy trap that throws: the validator reports it, with its message.
+	}
+	return undefined;
 }
 
 // Runs a compiled validator on an untrusted payload. A stack overflow (deep nesting under a recursive schema) or a
@@ -248,7 +274,7 @@ function runValidator(validate: ValidateFunction, payload: unknown): Failure | u
 		const tooDeep = error instanceof RangeError;
 		const message = tooDeep
 			? `is nested too deeply or is too large to validate (${error.message})`
-			: `could not be validated: ${error instanceof Error ? error.message : String(error)}`;
+			: `could not be validated: ${describeThrown(error)}`;
 		const errors = [{instancePath: '', schemaPath: '#', keyword: tooDeep ? 'depth' : 'exception', params: {}, message}];
 		return {errors, summary: summarizeErrors(errors)};
 	}

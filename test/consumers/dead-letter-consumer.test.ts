@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, test, vi} from 'vitest';
+import {afterEach, describe, expect, test, vi, type Mock} from 'vitest';
 import {DeadLetterConsumer} from '../../src/consumers/dead-letter-consumer.js';
 import {DeadLetterReplayError} from '../../src/consumers/dead-letter-replay-error.js';
 import {BusClosedError, EventBus, InvalidTopicError} from '../../src/index.js';
@@ -247,26 +247,67 @@ describe('DeadLetterConsumer.replay()', () => {
 		expect(store.size).toBe(1);
 	});
 
-	test('target `subscription` delivers to the original subscription through the bus\'s redeliver', async () => {
-		const bus = Object.assign(new DiagnosticsBus(), {redeliver: vi.fn(() => true)});
+	function busWith(names: readonly string[], redeliver: (id: string) => boolean = () => true): DiagnosticsBus & {redeliver: Mock<(id: string) => boolean>} {
+		const bus = Object.assign(new DiagnosticsBus(), {redeliver: vi.fn(redeliver)});
+		bus.infos = names.map((name, index) => ({id: `sub_${index + 7}`, name, pattern: '**', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0}));
+		return bus;
+	}
+
+	test('target `subscription` delivers to the subscription with the letter\'s name, whatever its id now', async () => {
+		const bus = busWith(['audit', billing.name]);
 		const store = new DeadLetterConsumer({bus});
 		const deadLetter = letter('order.created');
 		store.record(deadLetter);
-		await store.replay({}, {target: 'subscription'});
-		expect(bus.redeliver).toHaveBeenCalledWith('sub_1', deadLetter.event);
+		const result = await store.replay({}, {target: 'subscription'});
+		expect(result.failed).toEqual([]);
+		expect(bus.redeliver).toHaveBeenCalledWith('sub_8', deadLetter.event);
 		expect(bus.published).toEqual([]);
 	});
 
+	test('target `subscription` refuses a letter whose subscription had no name of its own (id-named), keeping it', async () => {
+		const bus = busWith(['sub_1']);
+		const store = new DeadLetterConsumer({bus});
+		store.record(letter('order.created', {subscription: {id: 'sub_1', name: 'sub_1', pattern: 'order.*'}}));
+		const result = await store.replay({}, {target: 'subscription'});
+		expect(result.failed[0]?.error).toMatchObject({code: 'ERR_DEAD_LETTER_REPLAY', reason: 'unnamed-subscription'});
+		expect(bus.redeliver).not.toHaveBeenCalled();
+		expect(store.size).toBe(1);
+	});
+
+	test('target `subscription` refuses a subscription of that name whose pattern no longer matches the topic', async () => {
+		const bus = busWith([billing.name]);
+		bus.infos = bus.infos.map(info => ({...info, pattern: 'invoice.*'}));
+		const store = new DeadLetterConsumer({bus});
+		store.record(letter('order.created'));
+		const result = await store.replay({}, {target: 'subscription'});
+		expect(result.failed[0]?.error).toMatchObject({code: 'ERR_DEAD_LETTER_REPLAY', reason: 'subscription-gone', message: expect.stringContaining('no longer subscribes')});
+		expect(bus.redeliver).not.toHaveBeenCalled();
+	});
+
+	test('target `subscription` refuses a name that several subscriptions share now', async () => {
+		const bus = busWith([billing.name, billing.name]);
+		const store = new DeadLetterConsumer({bus});
+		store.record(letter('order.created'));
+		const result = await store.replay({}, {target: 'subscription'});
+		expect(result.failed[0]?.error).toMatchObject({code: 'ERR_DEAD_LETTER_REPLAY', reason: 'ambiguous-subscription'});
+		expect(bus.redeliver).not.toHaveBeenCalled();
+	});
+
+	test('target `subscription` rejects with a TypeError when the bus cannot list subscriptions', async () => {
+		const bus = Object.assign(new DiagnosticsBus(), {redeliver: () => true, subscriptions: undefined});
+		await expect(new DeadLetterConsumer({bus}).replay({}, {target: 'subscription'})).rejects.toThrow('Expected `bus.subscriptions` to be a function');
+	});
+
 	test('target `subscription` publishes afresh a letter dropped before dispatch', async () => {
-		const bus = Object.assign(new DiagnosticsBus(), {redeliver: vi.fn(() => true)});
+		const bus = busWith([]);
 		const store = new DeadLetterConsumer({bus});
 		store.record(letter('order.created', {subscription: undefined, reason: 'queue-overflow'}));
 		await store.replay({}, {target: 'subscription'});
 		expect(bus.published).toHaveLength(1);
 	});
 
-	test('target `subscription` fails with DeadLetterReplayError when the subscription is gone', async () => {
-		const bus = Object.assign(new DiagnosticsBus(), {redeliver: () => false});
+	test('target `subscription` fails with DeadLetterReplayError when no subscription has the name any more', async () => {
+		const bus = busWith(['audit']);
 		const store = new DeadLetterConsumer({bus});
 		store.record(letter('order.created'));
 		const result = await store.replay({}, {target: 'subscription'});

@@ -1,9 +1,11 @@
 import {execFileSync} from 'node:child_process';
 import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
+import * as fs from 'node:fs';
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {DeadLetterConsumer, type DeadLetterWarning} from '../../src/consumers/dead-letter-consumer.js';
+import {DeadLetterConsumer, deadLetterFileHeader, type DeadLetterWarning} from '../../src/consumers/dead-letter-consumer.js';
+import {DeadLetterFileError} from '../../src/consumers/dead-letter-file-error.js';
 import type {DeadLetter} from '../../src/types.js';
 import {DiagnosticsBus} from './diagnostics-bus.js';
 import {makeEvent} from './events.js';
@@ -33,6 +35,13 @@ function letter(topic: string, fields?: Partial<DeadLetter>): DeadLetter {
 	};
 }
 
+function readyRecord(): string {
+	const first = new DeadLetterConsumer({file: join(directory, 'scratch.jsonl'), onWarning: () => {}});
+	first.record(letter('legacy'));
+	first.close();
+	return readFileSync(join(directory, 'scratch.jsonl'), 'utf8').split('\n')[1]!;
+}
+
 function reopen(options?: {onWarning?: (warning: DeadLetterWarning) => void; maxEntries?: number; maxAgeMs?: number}): DeadLetterConsumer {
 	return new DeadLetterConsumer({file, onWarning: () => {}, ...options});
 }
@@ -60,7 +69,7 @@ describe('DeadLetterConsumer with a file', () => {
 		const warnings: DeadLetterWarning[] = [];
 		const second = reopen({onWarning: warning => warnings.push(warning)});
 		expect(second.list().map(stored => stored.event.topic)).toEqual(['a']);
-		expect(warnings).toEqual([{code: 'ERR_DEAD_LETTER_LINE_SKIPPED', message: expect.stringContaining(':2: skipped a torn last line'), error: expect.any(SyntaxError)}]);
+		expect(warnings).toEqual([{code: 'ERR_DEAD_LETTER_LINE_SKIPPED', message: expect.stringContaining(':3: skipped a torn last line'), error: expect.any(SyntaxError)}]);
 		expect(second.stats().skippedLines).toBe(1);
 	});
 
@@ -82,7 +91,7 @@ describe('DeadLetterConsumer with a file', () => {
 	});
 
 	test('the default warning goes to process.emitWarning', () => {
-		writeFileSync(file, 'garbage\n');
+		writeFileSync(file, `${deadLetterFileHeader}\ngarbage\n`);
 		const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
 		new DeadLetterConsumer({file}).close();
 		expect(emitWarning).toHaveBeenCalledWith(expect.stringContaining('skipped an unreadable line'), {code: 'ERR_DEAD_LETTER_LINE_SKIPPED'});
@@ -104,10 +113,12 @@ describe('DeadLetterConsumer with a file', () => {
 		first.record(letter('a'));
 		first.record(letter('b'));
 		first.purge({topic: 'a'});
-		expect(reopen().list().map(stored => stored.event.topic)).toEqual(['b']);
-		first.purge();
 		first.close();
-		expect(readFileSync(file, 'utf8')).toBe('');
+		const second = reopen();
+		expect(second.list().map(stored => stored.event.topic)).toEqual(['b']);
+		second.purge();
+		second.close();
+		expect(readFileSync(file, 'utf8')).toBe(`${deadLetterFileHeader}\n`);
 	});
 
 	test('retention applies on load: maxEntries keeps the newest', () => {
@@ -133,7 +144,7 @@ describe('DeadLetterConsumer with a file', () => {
 		first.purge({topic: 'a'});
 		first.close();
 		reopen().close();
-		expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+		expect(readFileSync(file, 'utf8').trim().split('\n')).toEqual([deadLetterFileHeader, expect.stringContaining('"op":"add"'), expect.stringContaining('"op":"add"')]);
 	});
 
 	test('a payload JSON cannot carry is persisted as a placeholder (kept whole in memory)', () => {
@@ -142,6 +153,79 @@ describe('DeadLetterConsumer with a file', () => {
 		expect(first.get(stored.id)?.event.payload).toEqual({big: 10n});
 		first.close();
 		expect(reopen().get(stored.id)?.event.payload).toEqual({$unserializable: expect.stringContaining('BigInt')});
+	});
+
+	test('a cyclic payload is persisted as a placeholder, without throwing', () => {
+		const first = reopen();
+		const payload: Record<string, unknown> = {a: 1};
+		payload['self'] = payload;
+		const stored = first.record(letter('a', {event: makeEvent('a', payload)}));
+		first.close();
+		expect(reopen().get(stored.id)?.event.payload).toEqual({$unserializable: expect.stringContaining('cycle')});
+	});
+
+	test('a DAG payload with 2^80 paths is persisted as a placeholder at a bounded cost', () => {
+		const first = reopen();
+		let payload: unknown = {leaf: 'x'};
+		for (let level = 0; level < 80; level++) payload = {left: payload, right: payload};
+		const stored = first.record(letter('a', {event: makeEvent('a', payload, {metadata: {shared: payload}})}));
+		first.close();
+		expect(reopen().get(stored.id)?.event).toMatchObject({payload: {$unserializable: expect.stringContaining('values')}, metadata: {$unserializable: expect.any(String)}});
+	});
+
+	test('a path to a file that is not a dead-letter file (a typo) fails the constructor and leaves the file as it was', () => {
+		writeFileSync(file, 'user,email\nada,ada@example.com\n');
+		expect(() => reopen()).toThrow(DeadLetterFileError);
+		expect(() => reopen()).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'foreign-file'}));
+		expect(readFileSync(file, 'utf8')).toBe('user,email\nada,ada@example.com\n');
+	});
+
+	test('a file written before headers (records only) loads and gets its header', () => {
+		const record = readyRecord();
+		writeFileSync(file, `${record}\n`);
+		const store = reopen();
+		expect(store.size).toBe(1);
+		store.close();
+		expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(deadLetterFileHeader);
+	});
+
+	test('a store of another live process holding the file refuses it with a coded error', () => {
+		writeFileSync(`${file}.lock`, JSON.stringify({pid: process.ppid, host: hostname()}));
+		expect(() => reopen()).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'locked'}));
+	});
+
+	test('a second store in the same process takes over; the first\'s next write fails with a coded error and is kept in memory', () => {
+		const first = reopen();
+		first.record(letter('a'));
+		const second = reopen();
+		expect(second.size).toBe(1);
+		expect(() => first.record(letter('b'))).toThrow(expect.objectContaining({code: 'ERR_DEAD_LETTER_FILE', problem: 'locked'}));
+		expect(first.size).toBe(2);
+		expect(first.stats().persistFailures).toBe(1);
+		second.record(letter('c'));
+		second.close();
+		first.close();
+		expect(reopen().list().map(stored => stored.event.topic)).toEqual(['a', 'c']);
+	});
+
+	test('the file system is a seam: a compaction on a full disk keeps the original whole', () => {
+		let failWrites = false;
+		const fileSystem = {
+			...fs,
+			writeSync: ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
+				if (failWrites) throw Object.assign(new Error('ENOSPC'), {code: 'ENOSPC'});
+				return fs.writeSync(fd, buffer, offset, length);
+			}) as typeof fs.writeSync,
+		};
+		const warnings: DeadLetterWarning[] = [];
+		const store = new DeadLetterConsumer({file, fileSystem, onWarning: warning => warnings.push(warning)});
+		for (let index = 0; index < 46; index++) store.record(letter(`t${index}`));
+		const before = readFileSync(file, 'utf8');
+		failWrites = true;
+		store.purge();
+		expect(warnings.map(warning => warning.code)).toEqual(['ERR_DEAD_LETTER_WRITE_FAILED']);
+		expect(readFileSync(file, 'utf8')).toBe(before);
+		store.close();
 	});
 
 	test('a path that cannot be read fails the constructor', () => {

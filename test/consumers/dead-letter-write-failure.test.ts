@@ -1,28 +1,29 @@
+import * as fs from 'node:fs';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {DeadLetterConsumer, type DeadLetterWarning} from '../../src/consumers/dead-letter-consumer.js';
 import {EventBus} from '../../src/index.js';
 import type {DeadLetter} from '../../src/types.js';
 import {DiagnosticsBus} from './diagnostics-bus.js';
 import {makeEvent} from './events.js';
 
-const disk = vi.hoisted(() => ({failures: 0, isPartial: false}));
+const disk = {failures: 0, isPartial: false};
 
-// A disk that fills up on demand: the next `disk.failures` writes fail with ENOSPC (after writing half, if partial).
-vi.mock('node:fs', async importOriginal => {
-	const actual = await importOriginal<typeof import('node:fs')>();
-	const writeSync = ((fd: number, buffer: Uint8Array, offset?: number, length?: number) => {
+// A disk that fills up on demand, through the consumer's file-system seam: the next `disk.failures` writes fail
+// with ENOSPC (after writing half, if partial).
+const fileSystem = {
+	...fs,
+	writeSync: ((fd: number, buffer: Uint8Array, offset: number, length: number) => {
 		if (disk.failures > 0) {
 			disk.failures--;
-			if (disk.isPartial && typeof length === 'number') actual.writeSync(fd, buffer, offset, Math.floor(length / 2));
+			if (disk.isPartial) fs.writeSync(fd, buffer, offset, Math.floor(length / 2));
 			throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'});
 		}
-		return actual.writeSync(fd, buffer as never, offset as never, length as never);
-	}) as typeof actual.writeSync;
-	return {...actual, default: {...actual, writeSync}, writeSync};
-});
+		return fs.writeSync(fd, buffer, offset, length);
+	}) as typeof fs.writeSync,
+};
 
 let directory: string;
 let file: string;
@@ -62,7 +63,7 @@ async function failingBus(store: DeadLetterConsumer): Promise<{bus: EventBus; re
 
 describe('DeadLetterConsumer when the disk is full', () => {
 	test('a failed write is thrown from consume, so the bus reports a failed delivery of this consumer, and keeps working', async () => {
-		const store = new DeadLetterConsumer({file});
+		const store = new DeadLetterConsumer({fileSystem, file});
 		const {bus, reported, received} = await failingBus(store);
 		expect(received).toEqual(['order.created', 'order.paid']);
 		expect(reported.map(({event, subscription}) => [event.topic, subscription?.name])).toEqual([
@@ -77,7 +78,7 @@ describe('DeadLetterConsumer when the disk is full', () => {
 
 	test('given the bus, a failed write is thrown from consume of the letter\'s published copy', async () => {
 		const bus = new EventBus();
-		const store = new DeadLetterConsumer({file, bus});
+		const store = new DeadLetterConsumer({fileSystem, file, bus});
 		const {reported} = await failingBus(store);
 		expect(reported.filter(deadLetter => deadLetter.subscription?.name === 'dead-letters').map(deadLetter => deadLetter.error)).toEqual([expect.objectContaining({code: 'ENOSPC'})]);
 		expect(store.stats()).toMatchObject({stored: 2, persistFailures: 1});
@@ -85,17 +86,17 @@ describe('DeadLetterConsumer when the disk is full', () => {
 	});
 
 	test('the letter stays in memory, and later letters are written once the disk has space', () => {
-		const store = new DeadLetterConsumer({file, onWarning: () => {}});
+		const store = new DeadLetterConsumer({fileSystem, file, onWarning: () => {}});
 		disk.failures = 1;
 		expect(() => store.record(letter('a'))).toThrow(expect.objectContaining({code: 'ENOSPC'}));
 		store.record(letter('b'));
 		expect(store.list().map(stored => stored.event.topic)).toEqual(['a', 'b']);
 		store.close();
-		expect(new DeadLetterConsumer({file}).list().map(stored => stored.event.topic)).toEqual(['b']);
+		expect(new DeadLetterConsumer({fileSystem, file}).list().map(stored => stored.event.topic)).toEqual(['b']);
 	});
 
 	test('a half-written line is cut back, so the file loads without a skipped line', () => {
-		const store = new DeadLetterConsumer({file});
+		const store = new DeadLetterConsumer({fileSystem, file});
 		store.record(letter('a'));
 		disk.failures = 1;
 		disk.isPartial = true;
@@ -103,7 +104,7 @@ describe('DeadLetterConsumer when the disk is full', () => {
 		store.record(letter('c'));
 		store.close();
 		const warnings: DeadLetterWarning[] = [];
-		const reloaded = new DeadLetterConsumer({file, onWarning: warning => warnings.push(warning)});
+		const reloaded = new DeadLetterConsumer({fileSystem, file, onWarning: warning => warnings.push(warning)});
 		expect(reloaded.list().map(stored => stored.event.topic)).toEqual(['a', 'c']);
 		expect(warnings).toEqual([]);
 	});
@@ -111,7 +112,7 @@ describe('DeadLetterConsumer when the disk is full', () => {
 	test('a letter the bus never publishes has its failed write reported with onWarning', () => {
 		const bus = new DiagnosticsBus();
 		const warnings: DeadLetterWarning[] = [];
-		const store = new DeadLetterConsumer({file, bus, onWarning: warning => warnings.push(warning)});
+		const store = new DeadLetterConsumer({fileSystem, file, bus, onWarning: warning => warnings.push(warning)});
 		disk.failures = 1;
 		bus.emit('deadLetter', letter('$bus.audit'));
 		expect(warnings).toEqual([{code: 'ERR_DEAD_LETTER_WRITE_FAILED', message: expect.stringContaining('kept in memory only'), error: expect.objectContaining({code: 'ENOSPC'})}]);
@@ -121,7 +122,7 @@ describe('DeadLetterConsumer when the disk is full', () => {
 	test('a letter the bus could not publish (queue full) has its failed write reported with onWarning', () => {
 		const bus = new DiagnosticsBus();
 		const warnings: DeadLetterWarning[] = [];
-		new DeadLetterConsumer({file, bus, onWarning: warning => warnings.push(warning)});
+		new DeadLetterConsumer({fileSystem, file, bus, onWarning: warning => warnings.push(warning)});
 		disk.failures = 1;
 		const deadLetter = letter('order.created');
 		bus.emit('deadLetter', deadLetter);
@@ -131,7 +132,7 @@ describe('DeadLetterConsumer when the disk is full', () => {
 
 	test('a removal that cannot be written is reported with onWarning', async () => {
 		const warnings: DeadLetterWarning[] = [];
-		const store = new DeadLetterConsumer({file, bus: new DiagnosticsBus(), onWarning: warning => warnings.push(warning)});
+		const store = new DeadLetterConsumer({fileSystem, file, bus: new DiagnosticsBus(), onWarning: warning => warnings.push(warning)});
 		store.record(letter('a'));
 		disk.failures = 1;
 		expect((await store.replay({})).replayed).toHaveLength(1);

@@ -112,10 +112,80 @@ describe('LoggingConsumer', () => {
 		expect(lines[0]?.['payload']).toEqual({user: 'ada', password: '[REDACTED]', session: {token: '[REDACTED]'}});
 	});
 
-	test('redacts the given key paths with the given censor', () => {
+	test('redact adds key paths to the defaults, with the given censor', () => {
 		const {lines, write} = lineWriter();
-		new LoggingConsumer({sink: write, redact: ['card.number'], censor: '***'}).consume(makeEvent('pay', {card: {number: '4111', brand: 'visa'}, password: 'kept'}));
-		expect(lines[0]?.['payload']).toEqual({card: {number: '***', brand: 'visa'}, password: 'kept'});
+		new LoggingConsumer({sink: write, redact: ['card.number'], censor: '***'}).consume(makeEvent('pay', {card: {number: '4111', brand: 'visa'}, password: 'p'}));
+		expect(lines[0]?.['payload']).toEqual({card: {number: '***', brand: 'visa'}, password: '***'});
+	});
+
+	test('redactDefaults: false applies only the given key paths', () => {
+		const {lines, write} = lineWriter();
+		new LoggingConsumer({sink: write, redact: ['card.number'], redactDefaults: false}).consume(makeEvent('pay', {card: {number: '4111'}, password: 'kept'}));
+		expect(lines[0]?.['payload']).toEqual({card: {number: '[REDACTED]'}, password: 'kept'});
+	});
+
+	test.each([['redact', 'password'], ['redactDefaults', 'no']])('rejects options.%s of the wrong type with a TypeError', (option, value) => {
+		expect(() => new LoggingConsumer({[option]: value})).toThrow(`Expected \`options.${option}\``);
+	});
+
+	test('default redaction ignores key case (Authorization, Cookie, PASSWORD)', () => {
+		const {lines, write} = lineWriter();
+		new LoggingConsumer({sink: write}).consume(makeEvent('http', {headers: {Authorization: 'Bearer x', Cookie: 'c', 'X-Api-Key': 'k'}, PASSWORD: 'p'}));
+		expect(lines[0]?.['payload']).toEqual({headers: {Authorization: '[REDACTED]', Cookie: '[REDACTED]', 'X-Api-Key': '[REDACTED]'}, PASSWORD: '[REDACTED]'});
+	});
+
+	test('redacts inside class instances', () => {
+		class User {
+			readonly name = 'ada';
+			readonly password = 'hunter2';
+		}
+		const {lines, write} = lineWriter();
+		new LoggingConsumer({sink: write}).consume(makeEvent('user.created', {user: new User()}));
+		expect(lines[0]?.['payload']).toEqual({user: {name: 'ada', password: '[REDACTED]'}});
+	});
+
+	test('redacts metadata too, on both sinks', () => {
+		const {lines, write} = lineWriter();
+		const logger = recordingLogger();
+		const event = makeEvent('a', 1, {metadata: {region: 'eu', authorization: 'Bearer x'}});
+		new LoggingConsumer({sink: write, includeMetadata: true}).consume(event);
+		new LoggingConsumer({sink: logger, includeMetadata: true}).consume(event);
+		expect(lines[0]?.['metadata']).toEqual({region: 'eu', authorization: '[REDACTED]'});
+		expect(logger.calls[0]?.[1].metadata).toEqual({region: 'eu', authorization: '[REDACTED]'});
+	});
+
+	test('a cyclic payload is logged with a marker where the cycle closes, and never leaks through it', () => {
+		const {lines, write} = lineWriter();
+		const payload: Record<string, unknown> = {password: 'secret', child: {}};
+		(payload['child'] as Record<string, unknown>)['back'] = payload;
+		new LoggingConsumer({sink: write}).consume(makeEvent('cyclic', payload));
+		expect(lines[0]?.['payload']).toEqual({password: '[REDACTED]', child: {back: '[Circular]'}});
+		expect(JSON.stringify(lines[0])).not.toContain('secret');
+	});
+
+	test('a cyclic payload through a bus reaches the logger (pino) without blowing up', async () => {
+		const lines: Record<string, unknown>[] = [];
+		const bus = new EventBus();
+		const logging = new LoggingConsumer({sink: pinoInto(lines)});
+		bus.use(logging);
+		const payload: Record<string, unknown> = {token: 't'};
+		payload['self'] = payload;
+		await bus.publish('cyclic', payload);
+		await bus.drain();
+		await bus.close();
+		expect(lines[0]?.['payload']).toEqual({token: '[REDACTED]', self: '[Circular]'});
+		expect(logging.stats()).toMatchObject({logged: 1, sinkFailures: 0});
+	});
+
+	test('a DAG with 2^60 paths is logged in time linear in its size (a naive walk would never finish)', () => {
+		const {lines, write} = lineWriter();
+		let node: unknown = {leaf: 'x', password: 'p'};
+		for (let level = 0; level < 60; level++) node = {left: node, right: node};
+		const consumer = new LoggingConsumer({sink: write, maxPayloadLength: 100, includeMetadata: true});
+		consumer.consume(makeEvent('dag', node, {metadata: {shared: node}}));
+		expect(lines[0]?.['payload']).toMatchObject({$truncated: true, preview: expect.any(String)});
+		expect(JSON.stringify(lines[0])).not.toContain('"p"');
+		expect(consumer.stats().logged).toBe(1);
 	});
 
 	test('cuts a payload longer than maxPayloadLength to a preview and counts it', () => {

@@ -87,22 +87,22 @@ describe('MetricsConsumer', () => {
 		const metrics = new MetricsConsumer({bus});
 		bus.emit('retry', {event: makeEvent('order.created'), error: new Error('x'), subscriptionId: 'sub_1', attempt: 1, delayMs: 10});
 		const snapshot = metrics.snapshot();
-		expect(snapshot.topics[0]).toMatchObject({topic: 'order.created', failed: 1, retried: 1});
-		expect(snapshot.subscriptions[0]).toMatchObject({id: 'sub_1', name: 'billing', failed: 1, retried: 1});
+		expect(snapshot.topics[0]).toMatchObject({topic: 'order.created', failedAttempts: 1, retried: 1});
+		expect(snapshot.subscriptions[0]).toMatchObject({id: 'sub_1', name: 'billing', failedAttempts: 1, retried: 1});
 	});
 
 	test('a handler failure dead letter counts as failed and dead-lettered', () => {
 		const bus = new DiagnosticsBus();
 		const metrics = new MetricsConsumer({bus});
 		bus.emit('deadLetter', letter('order.created', 'handler-failed'));
-		expect(metrics.snapshot().topics[0]).toMatchObject({failed: 1, dropped: 0, deadLettered: 1, published: 0});
+		expect(metrics.snapshot().topics[0]).toMatchObject({failedAttempts: 1, dropped: 0, deadLettered: 1, published: 0});
 	});
 
 	test('a drop before dispatch counts as published, dropped and dead-lettered', () => {
 		const bus = new DiagnosticsBus();
 		const metrics = new MetricsConsumer({bus});
 		bus.emit('deadLetter', letter('order.created', 'queue-overflow', {subscription: undefined}));
-		expect(metrics.snapshot().topics[0]).toMatchObject({published: 1, dropped: 1, deadLettered: 1, failed: 0});
+		expect(metrics.snapshot().topics[0]).toMatchObject({published: 1, dropped: 1, deadLettered: 1, failedAttempts: 0});
 	});
 
 	test('an event dropped from its own buffer still counts as published', () => {
@@ -163,11 +163,39 @@ describe('MetricsConsumer', () => {
 		await bus.drain();
 		const snapshot = metrics.snapshot();
 		expect(snapshot.bus).toMatchObject({published: 2, failed: 2, retried: 1, deadLettered: 1, queueSize: 0, inFlight: 0});
-		expect(snapshot.topics.find(topic => topic.topic === 'order.created')).toMatchObject({published: 1, failed: 2, retried: 1, deadLettered: 1});
+		expect(snapshot.topics.find(topic => topic.topic === 'order.created')).toMatchObject({published: 1, failedAttempts: 2, retried: 1, deadLettered: 1});
 		// The bus now reports per-delivery timings, so the consumer's own subscription is listed too.
-		expect(snapshot.subscriptions).toContainEqual(expect.objectContaining({name: 'flaky', failed: 2, retried: 1, deadLettered: 1}));
+		expect(snapshot.subscriptions).toContainEqual(expect.objectContaining({name: 'flaky', failedAttempts: 2, retried: 1, deadLettered: 1}));
 		expect(snapshot.hasHandlerLatency).toBe(true);
 		await bus.close();
+	});
+
+	test('the bus\'s own $bus.dead-letter events are observed but never counted as published', async () => {
+		vi.useRealTimers();
+		const bus = new EventBus();
+		const metrics = new MetricsConsumer({bus, topics: ['**', '$bus.dead-letter']});
+		bus.use(metrics);
+		bus.subscribe('order.*', () => {
+			throw new Error('no');
+		}, {name: 'failing'});
+		await bus.publish('order.created', {});
+		await bus.drain();
+		const snapshot = metrics.snapshot();
+		expect(snapshot.observed.total).toBe(2);
+		expect(snapshot.topics.find(topic => topic.topic === 'order.created')?.published).toBe(1);
+		expect(snapshot.topics.find(topic => topic.topic === '$bus.dead-letter')?.published ?? 0).toBe(0);
+		const published = parsePrometheusTextFormat(metrics.toPrometheus()).find(family => family.name === 'topicbus_topic_events_published_total');
+		expect(published?.metrics.filter(sample => sample.labels?.['topic'] === '$bus.dead-letter' && Number(sample.value) > 0)).toEqual([]);
+		await bus.close();
+	});
+
+	test('Prometheus names say whether they count events or handler attempts', () => {
+		const bus = new DiagnosticsBus();
+		const metrics = new MetricsConsumer({bus});
+		bus.emit('retry', {event: makeEvent('order.created'), subscriptionId: 'sub_1', attempt: 1, delayMs: 0, error: new Error('x')});
+		const families = parsePrometheusTextFormat(metrics.toPrometheus()).map(family => family.name);
+		expect(families).toEqual(expect.arrayContaining(['topicbus_attempts_failed_total', 'topicbus_attempts_retried_total', 'topicbus_topic_attempts_failed_total', 'topicbus_subscription_attempts_failed_total', 'topicbus_events_dead_lettered_total']));
+		expect(families.filter(name => /events_(failed|retried)/.test(name))).toEqual([]);
 	});
 
 	test('rejects a bad option with a TypeError', () => {
@@ -222,7 +250,7 @@ describe('MetricsConsumer.toPrometheus()', () => {
 		const metrics = new MetricsConsumer({bus});
 		const name = 'audit "v2"\\eu';
 		bus.emit('deadLetter', letter('a', 'handler-failed', {subscription: {id: 'sub_1', name, pattern: 'a'}}));
-		expect(parsed(metrics).get('topicbus_subscription_events_failed_total')?.metrics[0]?.labels).toEqual({subscription: name, subscription_id: 'sub_1'});
+		expect(parsed(metrics).get('topicbus_subscription_attempts_failed_total')?.metrics[0]?.labels).toEqual({subscription: name, subscription_id: 'sub_1'});
 	});
 
 	test('leaves out delivered counts when the bus gives no `delivered` diagnostic', () => {

@@ -221,3 +221,66 @@ describe('@track', () => {
 		expect(calls.map(([topic]) => topic)).toEqual(['job.started', 'job.succeeded']);
 	});
 });
+
+describe('tracked() with hostile values', () => {
+	test.each([
+		['a null-prototype object', () => Object.create(null) as unknown],
+		['a revoked proxy', () => {
+			const revocable = Proxy.revocable({}, {});
+			revocable.revoke();
+			return revocable.proxy as unknown;
+		}],
+		['an error whose stack getter throws', () => Object.defineProperty(new Error('x'), 'stack', {get() {
+			throw new Error('no stack');
+		}}) as unknown],
+	])('a function that throws %s rejects with that very value, after a failed event', async (_name, make) => {
+		const {bus, events} = await recordedBus();
+		const thrown = make();
+		await expect(tracked(bus, 'job', async () => {
+			throw thrown;
+		})()).rejects.toBe(thrown);
+		await bus.drain();
+		expect(events.map(event => event.topic)).toEqual(['job.started', 'job.failed']);
+		expect((events[1]?.payload as {error: {name: string; message: string}}).error).toEqual({name: expect.any(String), message: expect.any(String)});
+		await bus.close();
+	});
+
+	test('details that throw go to onError; the function still runs and its result comes back', async () => {
+		const {bus, events} = await recordedBus();
+		const onError = vi.fn();
+		const failure = new Error('details broke');
+		const result = await tracked(bus, 'job', async (n: number) => n * 2, {details: () => {
+			throw failure;
+		}, onError})(21);
+		await bus.drain();
+		expect(result).toBe(42);
+		expect(onError).toHaveBeenCalledWith(failure);
+		expect(events.map(event => event.topic)).toEqual(['job.started', 'job.succeeded']);
+		await bus.close();
+	});
+
+	test('an includeResult function that throws goes to onError; the result still comes back', async () => {
+		const {bus, events} = await recordedBus();
+		const onError = vi.fn();
+		const result = await tracked(bus, 'job', async () => 'ok', {includeResult: () => {
+			throw new Error('projection broke');
+		}, onError})();
+		await bus.drain();
+		expect(result).toBe('ok');
+		expect(onError).toHaveBeenCalledTimes(1);
+		expect(events[1]?.payload).toMatchObject({result: {$unserializable: 'projection broke'}});
+		await bus.close();
+	});
+
+	test('a cyclic result with includeResult: true is cloned, not lost', async () => {
+		const {bus, events} = await recordedBus();
+		const cyclic: Record<string, unknown> = {a: 1};
+		cyclic['self'] = cyclic;
+		await tracked(bus, 'job', async () => cyclic, {includeResult: true})();
+		await bus.drain();
+		const published = (events[1]?.payload as {result: Record<string, unknown>}).result;
+		expect(published['a']).toBe(1);
+		expect(published['self']).toBe(published);
+		await bus.close();
+	});
+});

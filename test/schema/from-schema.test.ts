@@ -111,7 +111,9 @@ describe('generated types agree with FromSchema', () => {
 	test('generateTypes() - the example EventMap equals the inferred types', () => {
 		expectTypeOf<ExampleEventMap['order.created']>().toEqualTypeOf<OrderCreated>();
 		expectTypeOf<ExampleEventMap['order.shipped']>().toEqualTypeOf<FromSchema<typeof orderShippedSchema>>();
-		expectTypeOf<ExampleEventMap['$bus.dead-letter']>().toEqualTypeOf<FromSchema<typeof deadLetterSchema>>();
+		// The bus's own topics are not publishable, so the generated map leaves them out.
+		expectTypeOf<'$bus.dead-letter' extends keyof ExampleEventMap ? true : false>().toEqualTypeOf<false>();
+		expectTypeOf<FromSchema<typeof deadLetterSchema>>().not.toBeNever();
 	});
 
 	test('generateTypes() - every feature type equals the inferred one', () => {

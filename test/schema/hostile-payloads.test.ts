@@ -126,3 +126,38 @@ describe('huge and hostile values', () => {
 		expect(registry.check('account.updated', payload, 'strict')?.message).toContain('could not be validated');
 	});
 });
+
+describe('cycles and shared subobjects under a recursive schema', () => {
+	const pair = {$id: 'pair.node', type: 'object', properties: {left: {$ref: '#'}, right: {$ref: '#'}, label: {type: 'string'}}} as const;
+	const pairs = new SchemaRegistry().register(pair);
+
+	test('validate() - a DAG with 2^60 paths is refused as too large (a tree walk would never end)', () => {
+		let node: Record<string, unknown> = {label: 'leaf'};
+		for (let level = 0; level < 60; level++) node = {left: node, right: node};
+		const result = pairs.validate('pair.node', node);
+		expect(result.valid).toBe(false);
+		expect(result.errors).toEqual([expect.objectContaining({keyword: 'size', instancePath: ''})]);
+	});
+
+	test('check() - a cyclic payload is a SchemaValidationError, never a hang or a stack overflow', () => {
+		const node: Record<string, unknown> = {label: 'a'};
+		node['left'] = node;
+		expect(pairs.check('pair.node', node, 'enforce')).toMatchObject({code: 'ERR_SCHEMA_VALIDATION', errors: [expect.objectContaining({keyword: 'size'})]});
+	});
+
+	test('validate() - a small DAG (an object shared twice) is validated as usual', () => {
+		const shared = {label: 'x'};
+		expect(pairs.validate('pair.node', {left: shared, right: shared}).valid).toBe(true);
+		expect(pairs.validate('pair.node', {left: shared, right: {label: 1}}).valid).toBe(false);
+	});
+
+	test('validate() - a getter that throws a value with no prototype is reported, never thrown', () => {
+		const hostile = Object.defineProperty({}, 'label', {
+			enumerable: true,
+			get() {
+				throw Object.create(null);
+			},
+		});
+		expect(pairs.validate('pair.node', hostile)).toMatchObject({valid: false, errors: [expect.objectContaining({keyword: 'exception'})]});
+	});
+});

@@ -217,13 +217,13 @@ describe('loadDirectory()', () => {
 		expect(SchemaRegistry.from(dir).validate('order.paid', {total: {amount: -1}}).valid).toBe(false);
 	});
 
-	test('loadDirectory() - a file that is not JSON names its path and JSON.parse\'s message, and nothing is loaded', () => {
+	test('loadDirectory() - a file that is not JSON names its path and the position, and nothing is loaded', () => {
 		const dir = folder({'a.json': JSON.stringify(money), 'b.json': '{"$id": "order.created", '});
 		const registry = new SchemaRegistry();
 		const error = registryError(() => registry.loadDirectory(dir));
 		expect(error.path).toBe(join(dir, 'b.json'));
 		expect(error.message).toContain(`${join(dir, 'b.json')}: the file is not valid JSON`);
-		expect(error.cause).toBeInstanceOf(SyntaxError);
+		expect(error.cause).toBeUndefined();
 		expect(registry.has('common.money')).toBe(false);
 	});
 

@@ -1,5 +1,5 @@
 /**
- * The examples of the README testing section, run as written. Each ```ts block's code (imports aside) is copied below verbatim,
+ * The examples of the testing guide (docs/testing.md), run as written. Each ```ts block's code (imports aside) is copied below verbatim,
  * and the last test checks that the copies still match the docs.
  */
 import {readFileSync} from 'node:fs';
@@ -85,13 +85,11 @@ test('each test gets its own process-wide bus', () => {
 	expect(bus().subscriptions()).toEqual([]);
 });
 
-describe('the README testing section', () => {
-	const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-	const start = readme.indexOf('## Testing with topicbus');
-	const docs = readme.slice(start, readme.indexOf('\n## ', start + 1));
+describe('the testing guide (docs/testing.md)', () => {
+	const docs = readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8');
 	const blocks = [...docs.matchAll(/```(ts|text)\n([\s\S]*?)```/g)].map(match => ({language: match[1]!, code: match[2]!}));
 
-	test('the README testing section - every ts block (imports aside) is run by this file, verbatim', () => {
+	test('the testing guide - every ts block (imports aside) is run by this file, verbatim', () => {
 		// Blank lines aside too: removing a block's imports leaves one behind.
 		const normalize = (code: string): string =>
 			code
@@ -104,7 +102,7 @@ describe('the README testing section', () => {
 		for (const {code} of runnable) expect(source).toContain(normalize(code));
 	});
 
-	test('the README testing section - the failure message shown is the one the matcher gives', async () => {
+	test('the testing guide - the failure message shown is the one the matcher gives', async () => {
 		const shown = blocks.find(block => block.language === 'text')?.code.trim();
 		const mock = createMockBus<ShopEvents>();
 		await placeOrder(mock, 'o-1', [{price: 4.5, quantity: 1}]);
