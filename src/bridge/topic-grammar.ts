@@ -1,8 +1,8 @@
 /**
- * The bridge's one seam onto the bus's topic grammar, so that a pattern means the same across the hop as in
- * `subscribe`. Swap these imports for the public matcher once `src/index.ts` exports one.
+ * The bridge's one seam onto the bus's topic grammar (routing's public surface), so that a pattern means the same
+ * across the hop as in `subscribe`.
  */
-import {assertTopic, compilePattern, defaultTopicLimits, isReservedTopic, parsePattern, type PatternSegment} from '../routing/topic.js';
+import {assertTopic, compileTopicMatcher, defaultTopicLimits, isReservedTopic, parsePattern, type PatternSegment} from '../routing/index.js';
 
 export type {PatternSegment};
 export {isReservedTopic};
@@ -14,7 +14,7 @@ export function parseTopicPattern(pattern: string): readonly PatternSegment[] {
 
 /** A predicate with exactly the bus's matching semantics (including the `$` rule). */
 export function compileTopicPattern(pattern: string): (topic: string) => boolean {
-	return compilePattern(pattern, defaultTopicLimits);
+	return compileTopicMatcher(pattern);
 }
 
 /** Throws `InvalidTopicError` unless `topic` is a valid, non-reserved topic to publish. */

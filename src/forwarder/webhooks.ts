@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {assertInteger, assertOptionalFunction, assertPlainObject, assertString, fail} from '../internal/assert.js';
 import {toEventArray} from '../consumers/consumer-settings.js';
 // The routing grammar itself, so that an endpoint's patterns mean exactly what `subscribe` means.
-import {compilePattern, defaultTopicLimits} from '../routing/topic.js';
+import {compileTopicMatcher} from '../routing/index.js';
 import type {BusEvent, Consumer} from '../types.js';
 import {DeliveryEngine, type DestinationHealth} from './delivery-engine.js';
 import {deliveryMetricsText, type DeliveryMetrics} from './delivery-metrics.js';
@@ -139,7 +139,7 @@ export class Webhooks implements Consumer {
 		const topics = endpoint.topics ?? '**';
 		validateTopics(topics);
 		const patterns = typeof topics === 'string' ? [topics] : [...topics];
-		const matchers = patterns.map(pattern => compilePattern(pattern, defaultTopicLimits));
+		const matchers = patterns.map(pattern => compileTopicMatcher(pattern));
 		const keys = parseSecrets('endpoint.secret', endpoint.secret);
 		assertPlainObject('endpoint.headers', endpoint.headers ?? {});
 		for (const [header, value] of Object.entries(endpoint.headers ?? {})) assertString(`endpoint.headers.${header}`, value);

@@ -1,3 +1,6 @@
-/** The routing layer's public surface: the topic grammar's limits and the pattern matcher. */
+/**
+ * The routing layer's public surface: the topic grammar (limits, validation, parsed patterns, for adapters that map
+ * it onto another grammar, such as the NATS bridge) and the pattern matcher.
+ */
 export {compileTopicMatcher, deadLetterTopic, matchesTopic, type TopicMatcher} from './topic-matcher.js';
-export {defaultTopicLimits, type TopicLimits} from './topic.js';
+export {assertTopic, defaultTopicLimits, isReservedTopic, parsePattern, type PatternSegment, type TopicLimits} from './topic.js';
