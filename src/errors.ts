@@ -23,6 +23,7 @@ export const ErrorCodes = {
 	SchemaValidationError: 'ERR_SCHEMA_VALIDATION',
 	SchemaRegistryError: 'ERR_SCHEMA_REGISTRY',
 	DeadLetterReplayError: 'ERR_DEAD_LETTER_REPLAY',
+	DeadLetterFileError: 'ERR_DEAD_LETTER_FILE',
 	DeliveryCycleError: 'ERR_DELIVERY_CYCLE',
 	BusOptionsConflictError: 'ERR_BUS_OPTIONS_CONFLICT',
 	BatchInterruptedError: 'ERR_BATCH_INTERRUPTED',
@@ -50,12 +51,16 @@ export type WarningCode = keyof typeof WarningCodes;
 /** A stable error code. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
-/** Base class of every operational error topicbus raises. Branch on `code`, not on the message. */
-export class EventBusError extends Error {
+/**
+ * Base class of every operational error topicbus raises. Branch on `code`, not on the message. `Code` is the union
+ * of the codes a family of errors may carry: the bus's own ({@link ErrorCode}) by default; the collector, the
+ * forwarder and the bridge declare theirs beside their classes.
+ */
+export class EventBusError<Code extends string = ErrorCode> extends Error {
 	/** A stable identifier of the condition, e.g. `ERR_QUEUE_FULL`. */
-	readonly code: ErrorCode;
+	readonly code: Code;
 
-	constructor(code: ErrorCode, message: string, options?: {cause?: unknown}) {
+	constructor(code: Code, message: string, options?: {cause?: unknown}) {
 		super(message, options);
 		this.code = code;
 	}

@@ -2,7 +2,7 @@
  * The bridge's operational errors. Each extends `EventBusError` with a stable `ERR_BRIDGE_*` code (listed in
  * docs/bridge.md); branch on `code`.
  */
-import {EventBusError, type ErrorCode} from '../errors.js';
+import {EventBusError} from '../errors.js';
 
 /** Every stable code of the bridge, by error class. */
 export const BridgeErrorCodes = {
@@ -16,15 +16,12 @@ export const BridgeErrorCodes = {
 /** A stable bridge error code. */
 export type BridgeErrorCode = (typeof BridgeErrorCodes)[keyof typeof BridgeErrorCodes];
 
-// The core's `ErrorCode` union lists the core's codes only; the bridge's codes extend it at run time.
-const asCode = (code: BridgeErrorCode): ErrorCode => code as unknown as ErrorCode;
-
 /** No NATS server was reachable when the bridge started, or the JetStream stream or consumer could not be set up. */
-export class BridgeConnectError extends EventBusError {
+export class BridgeConnectError extends EventBusError<BridgeErrorCode> {
 	readonly servers: string;
 
 	constructor(servers: string, cause: unknown) {
-		super(asCode(BridgeErrorCodes.BridgeConnectError), `Cannot start the NATS bridge on ${servers}: ${describe(cause)}`, {cause});
+		super(BridgeErrorCodes.BridgeConnectError, `Cannot start the NATS bridge on ${servers}: ${describe(cause)}`, {cause});
 		this.servers = servers;
 	}
 }
@@ -33,12 +30,12 @@ export class BridgeConnectError extends EventBusError {
 export type BridgeMessageReason = 'invalid-subject' | 'invalid-header' | 'invalid-body' | 'too-large';
 
 /** A received message is malformed (bad subject, header or body, or too large); it is dead-lettered, never retried. */
-export class BridgeMessageError extends EventBusError {
+export class BridgeMessageError extends EventBusError<BridgeErrorCode> {
 	readonly reason: BridgeMessageReason;
 	readonly subject: string;
 
 	constructor(subject: string, reason: BridgeMessageReason, detail: string, options?: {cause?: unknown}) {
-		super(asCode(BridgeErrorCodes.BridgeMessageError), `Malformed message on \`${truncate(subject)}\` (${reason}): ${detail}`, options);
+		super(BridgeErrorCodes.BridgeMessageError, `Malformed message on \`${truncate(subject)}\` (${reason}): ${detail}`, options);
 		this.reason = reason;
 		this.subject = subject;
 	}
@@ -48,35 +45,35 @@ export class BridgeMessageError extends EventBusError {
  * The bus refused a well-formed imported event (schema, queue full, bus closed) for the last time, or JetStream gave
  * up on it after `maxDeliver` deliveries without an acknowledgement.
  */
-export class BridgeImportError extends EventBusError {
+export class BridgeImportError extends EventBusError<BridgeErrorCode> {
 	readonly topic: string;
 	readonly attempts: number;
 
 	constructor(topic: string, attempts: number, cause: unknown) {
-		super(asCode(BridgeErrorCodes.BridgeImportError), `The local bus refused \`${truncate(topic)}\` after ${attempts} attempt(s): ${describe(cause)}`, {cause});
+		super(BridgeErrorCodes.BridgeImportError, `The local bus refused \`${truncate(topic)}\` after ${attempts} attempt(s): ${describe(cause)}`, {cause});
 		this.topic = topic;
 		this.attempts = attempts;
 	}
 }
 
 /** The core-mode export buffer (used while disconnected) is full and its policy dropped or refused this event. */
-export class BridgeBufferFullError extends EventBusError {
+export class BridgeBufferFullError extends EventBusError<BridgeErrorCode> {
 	readonly capacity: number;
 	readonly eventId: string;
 
 	constructor(eventId: string, capacity: number) {
-		super(asCode(BridgeErrorCodes.BridgeBufferFullError), `Export buffer is full (capacity ${capacity}); event ${eventId} was not exported`);
+		super(BridgeErrorCodes.BridgeBufferFullError, `Export buffer is full (capacity ${capacity}); event ${eventId} was not exported`);
 		this.capacity = capacity;
 		this.eventId = eventId;
 	}
 }
 
 /** The bridge is closed (or its close timed out) and an event accepted for export was never acknowledged. */
-export class BridgeClosedError extends EventBusError {
+export class BridgeClosedError extends EventBusError<BridgeErrorCode> {
 	readonly eventId: string;
 
 	constructor(eventId: string, detail: string) {
-		super(asCode(BridgeErrorCodes.BridgeClosedError), `Event ${eventId} was not exported: ${detail}`);
+		super(BridgeErrorCodes.BridgeClosedError, `Event ${eventId} was not exported: ${detail}`);
 		this.eventId = eventId;
 	}
 }

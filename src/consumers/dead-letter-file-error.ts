@@ -1,4 +1,4 @@
-import {EventBusError, type ErrorCode} from '../errors.js';
+import {ErrorCodes, EventBusError} from '../errors.js';
 
 /** Why the dead-letter file was refused or could not be written. */
 export type DeadLetterFileProblem =
@@ -14,7 +14,7 @@ export type DeadLetterFileProblem =
 	| 'short-write';
 
 /** The code of {@link DeadLetterFileError}. */
-export const deadLetterFileErrorCode = 'ERR_DEAD_LETTER_FILE';
+export const deadLetterFileErrorCode = ErrorCodes.DeadLetterFileError;
 
 /**
  * The dead-letter store refused its file, or found it changed by someone else: `problem` says which, `path` which
@@ -25,8 +25,7 @@ export class DeadLetterFileError extends EventBusError {
 	readonly problem: DeadLetterFileProblem;
 
 	constructor(path: string, problem: DeadLetterFileProblem, detail: string, options?: {cause?: unknown}) {
-		// The code is this module's own (consumers prefix); the core's ErrorCode union lists only the core's codes.
-		super(deadLetterFileErrorCode as ErrorCode, `Dead-letter file ${path}: ${detail}`, options);
+		super(deadLetterFileErrorCode, `Dead-letter file ${path}: ${detail}`, options);
 		this.path = path;
 		this.problem = problem;
 	}

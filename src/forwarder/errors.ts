@@ -2,7 +2,7 @@
  * Operational errors of the forwarder and the webhooks: what a dead letter or `health().lastError` carries when an
  * HTTP delivery fails. Every code starts with `ERR_FORWARDER_`; docs/forwarder.md lists them.
  */
-import {EventBusError, type ErrorCode} from '../errors.js';
+import {EventBusError} from '../errors.js';
 
 /** Every stable error code of the forwarder and the webhooks, by error class. */
 export const ForwarderErrorCodes = {
@@ -21,11 +21,10 @@ export const ForwarderErrorCodes = {
 export type ForwarderErrorCode = (typeof ForwarderErrorCodes)[keyof typeof ForwarderErrorCodes];
 
 /** Base class of the forwarder's errors (an {@link EventBusError}, so one `instanceof` catches every topicbus error). */
-export class ForwarderError extends EventBusError {
+export class ForwarderError extends EventBusError<ForwarderErrorCode> {
 	/** `code` is one of {@link ForwarderErrorCodes}. */
 	constructor(code: ForwarderErrorCode, message: string, options?: {cause?: unknown}) {
-		// The bus's `ErrorCode` union lists the core's codes only; the forwarder's are documented beside it.
-		super(code as unknown as ErrorCode, message, options);
+		super(code, message, options);
 	}
 }
 
