@@ -60,3 +60,44 @@ describe('crash: collector down, app SIGKILLed, app restarted, collector up', ()
 		expect(indexes).toEqual([...Array.from({length: total}).keys()]);
 	}, 60_000);
 });
+
+describe('crash against the real collector: down, app SIGKILLed, collector up, app SIGKILLed mid-delivery, restarted', () => {
+	it('the collector ends with exactly the N published events, each stored once', async () => {
+		const {createCollector} = await import('../../src/collector/index.js');
+		const total = 500;
+		const port = Number(new URL(server.url).port);
+		await server.close();
+		const url = `http://127.0.0.1:${port}/events/batch`;
+
+		const first = await runApp(['publish', url, dir, String(total)], /spooled \d+/);
+		expect(first.line).toBe(`spooled ${total}`);
+		first.child.kill('SIGKILL');
+		await new Promise(resolve => first.child.once('exit', resolve));
+
+		const collector = createCollector({db: `${dir}/collector.db`});
+		await collector.listen({port});
+		try {
+			const stored = async (): Promise<number> => {
+				const stats = (await (await fetch(`http://127.0.0.1:${port}/events/stats`)).json()) as {total_events: number};
+				return stats.total_events;
+			};
+			// Killed while sending: some batches are stored (and maybe acknowledged), the rest stay in the spool.
+			const child = spawn(process.execPath, ['--import', 'tsx', appPath, 'deliver', url, dir], {stdio: 'ignore'});
+			children.push(child);
+			const exited = new Promise(resolve => child.once('exit', resolve));
+			for (let polls = 0; polls < 2000 && (await stored()) === 0; polls++) await new Promise(resolve => setTimeout(resolve, 5));
+			child.kill('SIGKILL');
+			await exited;
+
+			await runApp(['deliver', url, dir], /delivered \d+/);
+			expect(await stored()).toBe(total);
+			const page = (await (await fetch(`http://127.0.0.1:${port}/events?source_system=crash-app&limit=1000`)).json()) as {
+				events: Array<{event_id: string; data: {index: number}}>;
+			};
+			expect(new Set(page.events.map(event => event.event_id)).size).toBe(total);
+			expect(page.events.map(event => event.data.index).sort((a, b) => a - b)).toEqual([...Array.from({length: total}).keys()]);
+		} finally {
+			await collector.close();
+		}
+	}, 90_000);
+});
