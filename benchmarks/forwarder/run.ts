@@ -1,5 +1,5 @@
 /**
- * Forwarder benchmarks: `npx tsx benchmarks/forwarder/run.ts [--quick] [null-sink|spool|bus]`.
+ * Forwarder benchmarks: `npx tsx benchmarks/forwarder/run.ts [--quick] [null-sink|spool|bus|e2e]`.
  *
  * - null-sink: events published on a bus and forwarded to a null HTTP sink (a child process on loopback), until the
  *   sink acknowledged them all; with the memory buffer and with the spool. Target >= 200k events/s.
@@ -7,6 +7,9 @@
  *   the baseline; and raw `SegmentSpool.append` of encoded records. Target >= 100k events/s with the default policy.
  * - bus: bus throughput with a forwarder attached (null sink, memory buffer and spool) against the same bus without
  *   it. Target >= 0.7x.
+ * - e2e: events published on a bus and forwarded into the real collector (a child process storing them in SQLite),
+ *   until the collector acknowledged them all; memory buffer and spool, against the null sink in the same run.
+ *   Target >= 50k events/s.
  *
  * Rounds of the variants are interleaved (the order rotates), the median round is reported, with the parent's CPU
  * time per event (`process.cpuUsage()`: the sink's work is in its own process). Bounded: a fixed number of events
@@ -249,9 +252,46 @@ async function busOverhead(): Promise<void> {
 	}
 }
 
+async function startCollector(db: string): Promise<{url: string; child: ChildProcess}> {
+	const path = fileURLToPath(new URL('../collector/server.ts', import.meta.url));
+	const child = spawn(process.execPath, ['--import', 'tsx', path, 'topicbus', db], {stdio: ['ignore', 'pipe', 'inherit']});
+	const url = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening (\S+)/.exec(output);
+			if (match !== null) resolve(match[1]!);
+		});
+		child.on('exit', code => reject(new Error(`collector exited with ${code}`)));
+	});
+	return {url: `${url}/events/batch`, child};
+}
+
+async function endToEnd(): Promise<void> {
+	const dir = tempDir();
+	const sink = await startSink();
+	const collector = await startCollector(join(dir, 'events.db'));
+	// Fewer events than the null-sink rows: every round adds them to the same SQLite file.
+	const count = Math.round(100_000 * scale);
+	try {
+		const rows = await interleave([
+			{name: 'bus → forwarder → null sink, memory buffer (reference)', events: count, run: forwardRun(sink.url, count, {})},
+			{name: 'bus → forwarder → collector (SQLite), memory buffer', events: count, run: forwardRun(collector.url, count, {})},
+			{name: 'bus → forwarder → collector (SQLite), spool (fsync interval)', events: count, run: forwardRun(collector.url, count, {spool: {dir: ''}})},
+			{name: 'bus → forwarder → collector (SQLite), memory buffer, nodeHttpTransport', events: count, run: forwardRun(collector.url, count, {transport: nodeHttpTransport})},
+		]);
+		print(`Forwarder → the collector end to end (${count.toLocaleString('en-US')} events per round; the collector in its own process, SQLite WAL)`, rows, '>= 50k events/s into the collector');
+	} finally {
+		sink.child.kill('SIGTERM');
+		collector.child.kill('SIGTERM');
+		await new Promise(resolve => collector.child.once('exit', resolve));
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`# Forwarder benchmarks${isQuick ? ' (--quick: the numbers mean nothing)' : ''}\n\n${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`);
-const scenarios: Record<string, () => Promise<void>> = {'null-sink': nullSink, spool: spoolWrites, bus: busOverhead};
+const scenarios: Record<string, () => Promise<void>> = {'null-sink': nullSink, spool: spoolWrites, bus: busOverhead, e2e: endToEnd};
 for (const [name, scenario] of Object.entries(scenarios)) {
 	if (only.length === 0 || only.some(filter => name.includes(filter))) await scenario();
 }
