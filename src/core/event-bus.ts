@@ -35,6 +35,7 @@ import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from '
 import {ConsumerRegistry} from './consumer-registry.js';
 import {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
+import {takeEngine} from './engine.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {History} from './history.js';
@@ -110,6 +111,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: EventBusOptions) {
+		// Taken first, so that a constructor that throws on bad options cannot leave the engine for the next bus.
+		const engine = takeEngine();
 		this.#options = resolveBusOptions(options);
 		this.#router = new Router<Subscriber>({
 			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
@@ -144,6 +147,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
 			isInHandler: () => this.#context.current() !== undefined,
+			scheduler: engine.scheduler,
 		});
 		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
 		this.#deadLetters = new DeadLetterPublisher({
@@ -165,6 +169,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			expire: this.#subscriptions.remove,
 			random: () => Math.random(),
 			now: () => performance.now(),
+			retryTimer: engine.retryTimer,
 			hold: subscriber => {
 				this.#holders.add(subscriber);
 				this.#updateHold();

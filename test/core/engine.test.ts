@@ -1,0 +1,155 @@
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {EventBus} from '../../src/index.js';
+import {constructWithEngine, defaultEngine, immediateRetryTimer, type Engine} from '../../src/core/engine.js';
+import {collectDeadLetters, deferred} from './helpers.js';
+
+const inline: Engine = {scheduler: 'inline', retryTimer: immediateRetryTimer};
+
+function inlineBus(): EventBus {
+	return constructWithEngine(inline, () => new EventBus());
+}
+
+describe('engine - the inline scheduler', () => {
+	test('publishSync() - handlers run before it returns', () => {
+		const bus = inlineBus();
+		const seen: string[] = [];
+		bus.subscribe('a', event => {
+			seen.push(event.topic);
+		});
+		bus.publishSync('a', null);
+		expect(seen).toEqual(['a']);
+	});
+
+	test('publish() - handlers run before it returns its promise', () => {
+		const bus = inlineBus();
+		let calls = 0;
+		bus.subscribe('a', () => {
+			calls++;
+		});
+		void bus.publish('a', null);
+		expect(calls).toBe(1);
+	});
+
+	test('a handler publishing - its event is dispatched after the current event, never re-entrantly', () => {
+		const bus = inlineBus();
+		const log: string[] = [];
+		bus.subscribe('a', () => {
+			log.push('a:first:start');
+			bus.publishSync('b', null);
+			log.push('a:first:end');
+		});
+		bus.subscribe('a', () => {
+			log.push('a:second');
+		});
+		bus.subscribe('b', () => {
+			log.push('b');
+		});
+		bus.publishSync('a', null);
+		return Promise.resolve().then(() => {
+			expect(log).toEqual(['a:first:start', 'a:first:end', 'a:second', 'b']);
+		});
+	});
+
+	test('priorities - events queued during a dispatch go highest priority first', async () => {
+		const bus = inlineBus();
+		const log: string[] = [];
+		bus.subscribe('start', () => {
+			bus.publishSync('low', null, {priority: 1});
+			bus.publishSync('high', null, {priority: 9});
+		});
+		bus.subscribe('*', event => {
+			log.push(event.topic);
+		});
+		bus.publishSync('start', null);
+		await bus.drain();
+		expect(log).toEqual(['start', 'high', 'low']);
+	});
+
+	test('a handler that throws - the dispatch goes on and the failure is dead-lettered', async () => {
+		const bus = inlineBus();
+		const letters = collectDeadLetters(bus);
+		bus.subscribe('a', () => {
+			throw new Error('boom');
+		});
+		let later = 0;
+		bus.subscribe('a', () => {
+			later++;
+		});
+		bus.publishSync('a', null);
+		expect(later).toBe(1);
+		await bus.drain();
+		expect(letters.map(letter => letter.reason)).toEqual(['handler-failed']);
+	});
+
+	test('drain() - waits for async handlers started inline', async () => {
+		const bus = inlineBus();
+		const gate = deferred();
+		let isDone = false;
+		bus.subscribe('a', async () => {
+			await gate.promise;
+			isDone = true;
+		});
+		bus.publishSync('a', null);
+		const drained = bus.drain();
+		gate.resolve();
+		await drained;
+		expect(isDone).toBe(true);
+	});
+
+	test('a bad option - the constructor throws and the next bus gets the default engine', async () => {
+		expect(() => constructWithEngine(inline, () => new EventBus({maxQueueSize: -1}))).toThrow(TypeError);
+		const bus = new EventBus();
+		let calls = 0;
+		bus.subscribe('a', () => {
+			calls++;
+		});
+		bus.publishSync('a', null);
+		expect(calls).toBe(0);
+		await bus.drain();
+		expect(calls).toBe(1);
+	});
+});
+
+describe('engine - retry timers', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	test('immediateRetryTimer - retries without waiting for the backoff delay', async () => {
+		vi.useFakeTimers();
+		const bus = inlineBus();
+		let calls = 0;
+		bus.subscribe('a', () => {
+			if (++calls < 3) throw new Error('flaky');
+		}, {retry: {attempts: 3, backoff: {initialMs: 60_000}}});
+		bus.publishSync('a', null);
+		await bus.drain();
+		expect(calls).toBe(3);
+		expect(bus.getMetrics()).toMatchObject({delivered: 1, retried: 2});
+	});
+
+	test('immediateRetryTimer.clear() - a cleared retry never runs', async () => {
+		const ran: string[] = [];
+		const cleared = immediateRetryTimer.set(() => ran.push('cleared'), 0);
+		immediateRetryTimer.set(() => ran.push('kept'), 60_000);
+		immediateRetryTimer.clear(cleared);
+		await Promise.resolve();
+		expect(ran).toEqual(['kept']);
+	});
+
+	test('the default engine - retries wait for the backoff delay (fake timers control it)', async () => {
+		vi.useFakeTimers();
+		expect(defaultEngine.scheduler).toBe('microtask');
+		const bus = new EventBus();
+		let calls = 0;
+		bus.subscribe('a', () => {
+			calls++;
+			throw new Error('always');
+		}, {retry: {attempts: 2, backoff: {initialMs: 1000, maxMs: 1000, jitter: 'none'}}});
+		await bus.publish('a', null);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(calls).toBe(1);
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(calls).toBe(2);
+	});
+});
