@@ -8,10 +8,24 @@ export interface Engine {
 	/** `microtask`: dispatch after `publish` returns; `inline`: in the publisher's call stack, never re-entrantly. */
 	readonly scheduler: 'microtask' | 'inline';
 	readonly retryTimer: RetryTimer;
+	/** Events waiting in a `stream()` count as in flight but never keep `drain()` or a stop waiting for a reader. */
+	readonly detachedStreams: boolean;
+	/** Called once by the bus's constructor with the hooks the test kit drives it through. */
+	readonly attach?: (hooks: EngineHooks) => void;
+}
+
+/** What a test bus may ask of the `EventBus` it is built on, beyond its public API. */
+export interface EngineHooks {
+	/** True when called from one of the bus's handlers. */
+	isInHandler(): boolean;
+	/** Resolves when the bus is idle but for events parked in consumers' partial batches. */
+	whenSettled(): Promise<void>;
+	/** `drain()`, with consumers' partial batches handed over at once (not after their timer) while it waits. */
+	drainEagerly(): Promise<void>;
 }
 
 /** The engine of every bus made with `new EventBus()`. */
-export const defaultEngine: Engine = {scheduler: 'microtask', retryTimer: backoffRetryTimer};
+export const defaultEngine: Engine = {scheduler: 'microtask', retryTimer: backoffRetryTimer, detachedStreams: false};
 
 /** Retries on the next microtask, without the backoff delay: deterministic tests that need no timers. */
 export const immediateRetryTimer: RetryTimer = {

@@ -28,8 +28,8 @@ import type {
 } from '../types.js';
 import type {FailOnOptions, FailTarget} from './failure-rules.js';
 import type {BusRecording, DeliveryRecord} from './recorder.js';
+import {constructWithEngine, immediateRetryTimer, type EngineHooks} from '../core/engine.js';
 import {RecordingEventBus} from './recording-event-bus.js';
-import {SyncBus} from './sync-bus.js';
 
 /**
  * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically. `queued`: through a
@@ -73,7 +73,9 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
 export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Events>, BusRecording {
 	/** How this mock delivers. */
 	readonly mode: MockBusMode;
-	readonly #bus: SyncBus<Events> | RecordingEventBus<Events>;
+	readonly #bus: RecordingEventBus<Events>;
+	/** The sync engine's hooks into the bus; undefined in `queued` mode. */
+	readonly #sync: EngineHooks | undefined;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: MockBusOptions) {
@@ -81,7 +83,32 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		assertOneOf('options.mode', options?.mode, ['sync', 'queued']);
 		const {mode = 'sync', ...busOptions} = options ?? {};
 		this.mode = mode;
-		this.#bus = mode === 'sync' ? new SyncBus<Events>(busOptions) : new RecordingEventBus<Events>(busOptions);
+		if (mode === 'queued') {
+			this.#bus = new RecordingEventBus<Events>(busOptions);
+			this.#sync = undefined;
+			return;
+		}
+		let hooks: EngineHooks | undefined;
+		const engine = {
+			scheduler: 'inline',
+			retryTimer: immediateRetryTimer,
+			detachedStreams: true,
+			attach: (given: EngineHooks) => {
+				hooks = given;
+			},
+		} as const;
+		this.#bus = constructWithEngine(engine, () => new RecordingEventBus<Events>(busOptions));
+		this.#sync = hooks;
+	}
+
+	/** In `sync` mode, a publisher outside the handlers waits until what it started has settled. */
+	#settled<T>(result: Promise<T>): Promise<T> {
+		const sync = this.#sync;
+		if (sync === undefined || sync.isInHandler()) return result;
+		return result.then(async value => {
+			await sync.whenSettled();
+			return value;
+		});
 	}
 
 	/** `running` until `close()`; then `stopping`, `stopped` and `closed`, as on `EventBus`. */
@@ -101,7 +128,9 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
 	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
 	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
-		return (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+		const result = (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+		// A report already waits for every delivery; a publisher's own wait must not also wait for unrelated work.
+		return options?.awaitDelivery === true ? result : this.#settled(result);
 	}
 
 	/**
@@ -118,7 +147,7 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 
 	/** As `EventBus.publishBatch`: all or nothing (`BatchValidationError` lists every bad item), and recorded. */
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
-		return this.#bus.publishBatch(items);
+		return this.#settled(this.#bus.publishBatch(items));
 	}
 
 	/** As `EventBus.subscribe`; each successful call of `handler` is recorded in `delivered()`. */
@@ -177,7 +206,8 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 
 	/** Resolves when nothing is queued or in flight; in `sync` mode partial consumer batches are handed over at once. */
 	drain(): Promise<void> {
-		return this.#bus.drain();
+		if (this.#sync === undefined || this.#sync.isInHandler()) return this.#bus.drain();
+		return this.#sync.drainEagerly();
 	}
 
 	/** As `EventBus.close`: delivers what was accepted, closes consumers, then rejects further publishes. */

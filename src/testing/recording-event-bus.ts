@@ -19,7 +19,6 @@ import type {
 } from '../types.js';
 import {FailureRules} from './failure-rules.js';
 import {Recorder} from './recorder.js';
-import {isThenable} from './thenable.js';
 
 type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) => Promise<BusEvent | DeliveryReport>;
 type AnyPublishSync = (topic: string, payload: unknown, options?: PublishSyncOptions) => BusEvent;
@@ -198,4 +197,9 @@ export class RecordingEventBus<Events extends EventMapLike = EventMap> extends E
 			});
 		};
 	}
+}
+
+/** True for anything a handler may return to be awaited: a promise or a foreign thenable. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
 }

@@ -3,7 +3,7 @@ import {EventBus} from '../../src/index.js';
 import {constructWithEngine, defaultEngine, immediateRetryTimer, type Engine} from '../../src/core/engine.js';
 import {collectDeadLetters, deferred} from './helpers.js';
 
-const inline: Engine = {scheduler: 'inline', retryTimer: immediateRetryTimer};
+const inline: Engine = {scheduler: 'inline', retryTimer: immediateRetryTimer, detachedStreams: false};
 
 function inlineBus(): EventBus {
 	return constructWithEngine(inline, () => new EventBus());
@@ -151,5 +151,24 @@ describe('engine - retry timers', () => {
 		expect(calls).toBe(1);
 		await vi.advanceTimersByTimeAsync(1000);
 		expect(calls).toBe(2);
+	});
+});
+
+describe('engine - delivery reports under the inline scheduler', () => {
+	test('publish(awaitDelivery) - the report lists each subscription once its route has settled', async () => {
+		const bus = constructWithEngine(inline, () => new EventBus());
+		bus.subscribe('a', () => {}, {name: 'one'});
+		bus.subscribe('a', () => {
+			throw new Error('boom');
+		}, {name: 'two'});
+		const report = await bus.publish('a', null, {awaitDelivery: true});
+		expect(report).toMatchObject({matched: 2, succeeded: 1, failed: 1});
+		expect(report.failures.map(failure => failure.subscriptionName)).toEqual(['two']);
+	});
+
+	test('publish(awaitDelivery) - resolves at once when nothing matches', async () => {
+		const bus = constructWithEngine(inline, () => new EventBus());
+		const report = await bus.publish('nobody.listens', null, {awaitDelivery: true});
+		expect(report.matched).toBe(0);
 	});
 });
