@@ -32,8 +32,9 @@ import {constructWithEngine, immediateRetryTimer, type EngineHooks} from '../cor
 import {RecordingEventBus} from './recording-event-bus.js';
 
 /**
- * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically. `queued`: through a
- * real `EventBus` (its queue, dispatcher, timers and backoff), recorded the same way.
+ * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically (an `EventBus` whose
+ * dispatcher runs inline). `queued`: as a plain `EventBus` (its microtask dispatcher, timers and backoff), recorded
+ * the same way.
  */
 export type MockBusMode = 'sync' | 'queued';
 
@@ -50,17 +51,15 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
  * on it unchanged), validates topics, patterns, payloads and options exactly as the real bus does (same routing code,
  * same errors), and records every publish, delivery and dead letter for assertions and the vitest matchers.
  *
- * In `sync` mode (the default) there is no queue: `publish` hands the event to the matching handlers before it
- * returns, and resolves once every handler it started (and anything those published) has settled; `publishSync`
- * hands it over the same way and returns without waiting for async handlers. An event a handler publishes is
- * dispatched right after the current one, never re-entrantly, and its `publish` resolves at once (as on the real
- * bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff delays; `drain()`
- * hands partial consumer batches over without waiting for their timer; a `stream()` buffers without holding
- * deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities, filters, transforms,
- * `once`, `concurrency`, `maxPending` (under the default `overflow: 'wait'` a full buffer keeps taking events: there
- * is no queue to hold back), `timeoutMs`, reports, dead letters on `$bus.dead-letter`, diagnostics,
- * metrics, history, `close`) behaves as on `EventBus`; the shared conformance suite (`runBusConformance`) holds both
- * to that.
+ * It is an `EventBus` (the same queue, dispatcher, subscribers, retries and dead letters) with a recording wrapper
+ * around each handler and consumer. In `sync` mode (the default) its dispatcher runs inline: `publish` hands the
+ * event to the matching handlers before it returns, and resolves once every handler it started (and anything those
+ * published) has settled; `publishSync` hands it over the same way and returns without waiting for async handlers.
+ * An event a handler publishes is dispatched right after the current one, never re-entrantly, and its `publish`
+ * resolves at once (as on the real bus) so that a handler awaiting it cannot deadlock. Retries happen on the next
+ * microtask, without backoff delays; `drain()` hands partial consumer batches over without waiting for their timer;
+ * events waiting in a `stream()` never keep `publish` or `drain()` waiting for a reader. Everything else behaves as
+ * on `EventBus`, because it is `EventBus`; the shared conformance suite (`runBusConformance`) holds both to that.
  *
  * @example
  * ```ts
@@ -137,9 +136,9 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	 * As `EventBus.publishSync`: returns the frozen envelope, recorded, or throws what `publish` rejects with (and
 	 * `TypeError` for `awaitDelivery`: use `publish`). In `sync` mode it returns once the event has been handed to
 	 * every matching subscription (synchronous handlers have run, async ones have started: `drain()` waits for them),
-	 * or, from a handler, once it is queued behind the current event; there is no queue to fill, so no
-	 * `QueueFullError`. In `queued` mode it is the real bus's: handlers never run before it returns, and a full queue
-	 * throws `QueueFullError` (`wait` and `reject` policies).
+	 * or, from a handler, once it is queued behind the current event. In `queued` mode handlers never run before it
+	 * returns. In both, a full queue throws `QueueFullError` (`wait` and `reject` policies); in `sync` mode the queue
+	 * only fills while a full subscription buffer holds dispatch back.
 	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic> {
 		return this.#bus.publishSync(topic, payload, options);
