@@ -38,14 +38,12 @@ import {DiagnosticsChannel} from './diagnostics-channel.js';
 import {takeEngine} from './engine.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
-import {History} from './history.js';
-import {resolveHistoryQuery} from './history-query.js';
+import {History, resolveHistoryQuery} from './history.js';
 import {IdleTracker} from './idle-tracker.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
-import {describeSubscriptions} from './subscription-info.js';
-import {SubscriptionTable} from './subscription-table.js';
+import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
 
