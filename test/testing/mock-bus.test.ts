@@ -126,6 +126,21 @@ describe('createMockBus()', () => {
 		await stream.return?.();
 	});
 
+	test('sync delivery - with asyncContext, an event an async handler publishes after an await is handled before the outer publish() resolves', async () => {
+		const bus = createMockBus({asyncContext: true});
+		const log: string[] = [];
+		bus.subscribe('a', async () => {
+			await Promise.resolve();
+			await bus.publish('b', null);
+			log.push('a done');
+		});
+		bus.subscribe('b', () => void log.push('b'));
+		await bus.publish('a', null);
+		// The nested event is dispatched on a microtask (its publisher is a handler), before or after 'a' resumes.
+		expect([...log].sort()).toEqual(['a done', 'b']);
+		expect(bus.published().map(event => event.topic)).toEqual(['a', 'b']);
+	});
+
 	test('sync delivery - unread stream events count as in flight in the metrics, as on EventBus', async () => {
 		const bus = createMockBus();
 		const stream = bus.stream('a');
