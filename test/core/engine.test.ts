@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {EventBus} from '../../src/index.js';
-import {constructWithEngine, defaultEngine, immediateRetryTimer, type Engine} from '../../src/core/engine.js';
+import {constructWithEngine, defaultEngine, immediateRetryTimer, type Engine, type EngineHooks} from '../../src/core/engine.js';
 import {collectDeadLetters, deferred} from './helpers.js';
 
 const inline: Engine = {scheduler: 'inline', retryTimer: immediateRetryTimer, detachedStreams: false};
@@ -170,5 +170,70 @@ describe('engine - delivery reports under the inline scheduler', () => {
 		const bus = constructWithEngine(inline, () => new EventBus());
 		const report = await bus.publish('nobody.listens', null, {awaitDelivery: true});
 		expect(report.matched).toBe(0);
+	});
+});
+
+describe('engine - the hooks a test bus drives', () => {
+	function hookedBus(detachedStreams = false): {bus: EventBus; hooks: EngineHooks} {
+		let hooks: EngineHooks | undefined;
+		const bus = constructWithEngine({...inline, detachedStreams, attach: given => (hooks = given)}, () => new EventBus());
+		return {bus, hooks: hooks!};
+	}
+
+	test('whenSettled() - resolves while an event waits in a consumer\'s partial batch; drain() does not', async () => {
+		vi.useFakeTimers();
+		try {
+			const {bus, hooks} = hookedBus();
+			const batches: number[] = [];
+			bus.use({name: 'batcher', topics: 'a', batchSize: 2, batchTimeoutMs: 60_000, consume: events => void batches.push((events as readonly unknown[]).length)});
+			bus.publishSync('a', null);
+			await hooks.whenSettled();
+			let isDrained = false;
+			void bus.drain().then(() => (isDrained = true));
+			await vi.advanceTimersByTimeAsync(0);
+			expect(isDrained).toBe(false);
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(isDrained).toBe(true);
+			expect(batches).toEqual([1]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	test('drainEagerly() - hands a partial batch over at once, and batching resumes after it', async () => {
+		const {bus, hooks} = hookedBus();
+		const batches: number[] = [];
+		bus.use({name: 'batcher', topics: 'a', batchSize: 2, batchTimeoutMs: 60_000, consume: events => void batches.push((events as readonly unknown[]).length)});
+		bus.publishSync('a', null);
+		await hooks.drainEagerly();
+		expect(batches).toEqual([1]);
+		bus.publishSync('a', null);
+		bus.publishSync('a', null);
+		await hooks.whenSettled();
+		expect(batches).toEqual([1, 2]);
+		await bus.close({timeoutMs: 0});
+	});
+
+	test('detachedStreams - an unread stream event is in flight but drain() does not wait for it', async () => {
+		const {bus} = hookedBus(true);
+		const stream = bus.stream('a');
+		bus.publishSync('a', 1);
+		await bus.drain();
+		expect(bus.getMetrics().inFlight).toBe(1);
+		expect((await stream.next()).value?.payload).toBe(1);
+		await stream.return?.();
+	});
+
+	test('the default engine - an unread stream event keeps drain() waiting', async () => {
+		const bus = new EventBus();
+		const stream = bus.stream('a');
+		bus.publishSync('a', 1);
+		let isDrained = false;
+		const drained = bus.drain().then(() => (isDrained = true));
+		await new Promise(resolve => setImmediate(resolve));
+		expect(isDrained).toBe(false);
+		expect((await stream.next()).value?.payload).toBe(1);
+		await drained;
+		await stream.return?.();
 	});
 });
