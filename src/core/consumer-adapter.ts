@@ -18,6 +18,10 @@ export interface ConsumerAdapter {
 	flush(): void;
 	/** From now on every event is delivered at once (the bus is stopping: no batch may wait for its timer). */
 	flushEagerly(): void;
+	/** While more `eager(true)` than `eager(false)` calls were made, batches do not wait for their timer either. */
+	eager(isOn: boolean): void;
+	/** Events waiting in the partial batch. */
+	readonly parked: number;
 }
 
 /** Validates `consumer` (`TypeError` on a bad field) and adapts it to a subscription handler. */
@@ -35,12 +39,13 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 
 	const {batchSize} = consumer;
 	if (batchSize === undefined) {
-		return {patterns, handler: event => consumer.consume(event), concurrency: 1, flush() {}, flushEagerly() {}};
+		return {patterns, handler: event => consumer.consume(event), concurrency: 1, flush() {}, flushEagerly() {}, eager() {}, parked: 0};
 	}
 	const batchTimeoutMs = consumer.batchTimeoutMs ?? 1000;
 	let batch: Waiting[] = [];
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let isEager = false;
+	let eagerness = 0;
 
 	const flush = (): void => {
 		clearTimeout(timer);
@@ -65,7 +70,7 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 		new Promise((resolve, reject) => {
 			batch.push({event, resolve, reject});
 			if (batch.length >= batchSize) flush();
-			else if (isEager) queueMicrotask(flush); // One batch for what a stopping bus still dispatches together.
+			else if (isEager || eagerness > 0) queueMicrotask(flush); // One batch for what a stopping bus still dispatches together.
 			else timer ??= setTimeout(flush, Math.min(batchTimeoutMs, maxTimerDelay));
 		});
 
@@ -77,6 +82,13 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 		flushEagerly() {
 			isEager = true;
 			flush();
+		},
+		eager(isOn) {
+			eagerness += isOn ? 1 : -1;
+			if (isOn) flush();
+		},
+		get parked() {
+			return batch.length;
 		},
 	};
 }

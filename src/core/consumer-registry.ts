@@ -16,6 +16,8 @@ export class ConsumerRegistry {
 	readonly #adapters = new Map<ConsumerHandle, ConsumerAdapter>();
 	readonly #subscribe: Subscribe;
 	readonly #drain: () => Promise<void>;
+	/** Open `eager(true)` calls: consumers registered meanwhile start eager too. */
+	#eagerness = 0;
 
 	constructor(subscribe: Subscribe, drain: () => Promise<void>) {
 		this.#subscribe = subscribe;
@@ -54,7 +56,21 @@ export class ConsumerRegistry {
 			},
 		};
 		this.#adapters.set(handle, adapter);
+		for (let count = 0; count < this.#eagerness; count++) adapter.eager(true);
 		return handle;
+	}
+
+	/** Until the matching `eager(false)`, every consumer's partial batch is delivered at once, not after its timer. */
+	eager(isOn: boolean): void {
+		this.#eagerness += isOn ? 1 : -1;
+		for (const adapter of this.#adapters.values()) adapter.eager(isOn);
+	}
+
+	/** Events waiting in consumers' partial batches. */
+	get parked(): number {
+		let parked = 0;
+		for (const adapter of this.#adapters.values()) parked += adapter.parked;
+		return parked;
 	}
 
 	/** From now on, every consumer's events are delivered at once, its partial batch first. */

@@ -7,7 +7,7 @@ import type {EventFactory} from './event-factory.js';
 import {serializeError} from './serialize-error.js';
 
 /** `serializeError`, guarded: whatever a handler threw, a dead letter is never lost to a failure to describe it. */
-export function serializeErrorSafely(error: unknown): ReturnType<typeof serializeError> {
+function serializeErrorSafely(error: unknown): ReturnType<typeof serializeError> {
 	try {
 		return serializeError(error);
 	} catch {

@@ -35,16 +35,15 @@ import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from '
 import {ConsumerRegistry} from './consumer-registry.js';
 import {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
+import {takeEngine} from './engine.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
-import {History} from './history.js';
-import {resolveHistoryQuery} from './history-query.js';
+import {History, resolveHistoryQuery} from './history.js';
 import {IdleTracker} from './idle-tracker.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
-import {describeSubscriptions} from './subscription-info.js';
-import {SubscriptionTable} from './subscription-table.js';
+import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
 
@@ -107,9 +106,13 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	#cutShort: () => void = () => {};
 	#closing: Promise<StopReport> | undefined;
 	readonly #host: SubscriberHost;
+	/** Stream subscribers whose deliveries idleness ignores (a test engine's `detachedStreams`); else undefined. */
+	readonly #detachedStreams: Set<Subscriber> | undefined;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: EventBusOptions) {
+		// Taken first, so that a constructor that throws on bad options cannot leave the engine for the next bus.
+		const engine = takeEngine();
 		this.#options = resolveBusOptions(options);
 		this.#router = new Router<Subscriber>({
 			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
@@ -144,8 +147,13 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 			detach: fn => this.#context.detached(fn),
 			isInHandler: () => this.#context.current() !== undefined,
+			scheduler: engine.scheduler,
 		});
-		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics);
+		this.#detachedStreams = engine.detachedStreams ? new Set() : undefined;
+		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics, {
+			ignored: engine.detachedStreams ? () => this.#streamDeliveries() : () => 0,
+			parked: () => this.#consumers.parked,
+		});
 		this.#deadLetters = new DeadLetterPublisher({
 			diagnostics: this.#diagnostics,
 			events: this.#events,
@@ -165,6 +173,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			expire: this.#subscriptions.remove,
 			random: () => Math.random(),
 			now: () => performance.now(),
+			retryTimer: engine.retryTimer,
 			hold: subscriber => {
 				this.#holders.add(subscriber);
 				this.#updateHold();
@@ -182,6 +191,31 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				this.#updateHold();
 			},
 		};
+		engine.attach?.({
+			isInHandler: () => this.#context.current() !== undefined,
+			whenSettled: () => this.#idle.whenSettled(),
+			drainEagerly: async () => {
+				this.#consumers.eager(true);
+				try {
+					await this.drain();
+				} finally {
+					this.#consumers.eager(false);
+				}
+			},
+		});
+	}
+
+	/** Deliveries in flight to detached streams (unread or being read): idleness does not wait for them. */
+	#streamDeliveries(): number {
+		const streams = this.#detachedStreams;
+		if (streams === undefined || streams.size === 0) return 0;
+		let count = 0;
+		for (const subscriber of streams) {
+			const inFlight = subscriber.running + subscriber.pending;
+			if (inFlight === 0 && !subscriber.isActive) streams.delete(subscriber);
+			count += inFlight;
+		}
+		return count;
 	}
 
 	/** `running` until `stop()` or `close()`. */
@@ -375,10 +409,11 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return this.#consumers.register(consumer as unknown as Consumer);
 	}
 
-	#subscribe(patterns: readonly string[], handler: Handler, options: SubscribeOptions | undefined): Subscription {
+	#subscribe(patterns: readonly string[], handler: Handler, options: SubscribeOptions | undefined, isStream = false): Subscription {
 		if (this.#state === 'closed') throw new BusClosedError('closed', 'subscribe');
 		const settings = resolveSubscriberSettings(++this.#seq, patterns, handler, options as SubscribeOptions<never> | undefined);
 		const subscriber = new Subscriber(settings, this.#host);
+		if (isStream) this.#detachedStreams?.add(subscriber);
 		const handle = createSubscriptionHandle(subscriber, this.#subscriptions.remove);
 		this.#subscriptions.add(subscriber, options?.signal);
 		return handle;
@@ -435,7 +470,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
 	 */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
-		return createEventStream(this.#subscribeOne, this.#onClose, pattern, options);
+		return createEventStream(this.#subscribeStream, this.#onClose, pattern, options);
 	}
 
 	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
@@ -608,6 +643,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	}
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
+
+	readonly #subscribeStream = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options, true);
 
 	readonly #onClose = (listener: () => void): (() => void) => this.#diagnostics.on('closed', listener);
 

@@ -1,6 +1,7 @@
 import type {Routable, Router} from '../routing/router.js';
+import type {SubscriptionInfo} from '../types.js';
 
-/** What the table needs of a subscriber: the real bus's `Subscriber` and the mock bus's `SyncSubscriber` both fit. */
+/** What the table needs of a subscriber (the delivery layer's `Subscriber`), kept narrow for its tests. */
 export interface TableSubscriber extends Routable {
 	isActive: boolean;
 	readonly settings: {readonly id: string; readonly pattern: string; readonly patterns: readonly string[]};
@@ -125,4 +126,30 @@ export class SubscriptionTable<S extends TableSubscriber> {
 		for (const subscriber of [...this.#subscribers.values(), ...this.#retired]) abandoned += subscriber.abandonPending();
 		return abandoned;
 	}
+}
+
+/** What `subscriptions()` reports of a subscriber. */
+export interface DescribableSubscriber {
+	readonly settings: {readonly id: string; readonly name: string; readonly pattern: string; readonly priority: number; readonly concurrency: number};
+	readonly isEnabled: boolean;
+	readonly pending: number;
+	readonly running: number;
+	readonly isHolding: boolean;
+	readonly heldMs: number;
+}
+
+/** Plain data about each subscriber, in the order given. */
+export function describeSubscriptions(subscribers: Iterable<DescribableSubscriber>): SubscriptionInfo[] {
+	return [...subscribers].map(({settings, isEnabled, pending, running, isHolding, heldMs}) => ({
+		id: settings.id,
+		name: settings.name,
+		pattern: settings.pattern,
+		priority: settings.priority,
+		isEnabled,
+		concurrency: settings.concurrency,
+		pending,
+		inFlight: running,
+		isHoldingDispatch: isHolding,
+		heldMs,
+	}));
 }

@@ -25,6 +25,12 @@ export interface IngressQueueOptions<T> {
 	readonly detach: (fn: () => void) => void;
 	/** True when the caller is a handler of this bus (asked only when the queue is full under `wait`). */
 	readonly isInHandler: () => boolean;
+	/**
+	 * Dispatch in the offering call stack (`inline`) instead of on a microtask: for test buses. Never re-entrant: an
+	 * item offered while the dispatcher runs (a handler publishing) waits until the current item is handed out.
+	 * @default 'microtask'
+	 */
+	readonly scheduler?: 'microtask' | 'inline';
 }
 
 /** The result of {@link IngressQueue.offer}. */
@@ -179,15 +185,43 @@ export class IngressQueue<T extends {readonly priority: number}> {
 		this.#options.accept(item);
 		if (!this.#isScheduled && !this.#isHeld) {
 			this.#isScheduled = true;
+			// Inline, a handler's own publish waits until its synchronous part has returned: never re-entrant.
+			if (this.#options.scheduler === 'inline' && !this.#options.isInHandler()) this.#schedule();
 			// A microtask, so that publish() returns before any handler runs and a synchronous burst becomes one batch.
-			queueMicrotask(this.#schedule);
+			else queueMicrotask(this.#schedule);
 		}
 	}
 
 	readonly #schedule = (): void => {
-		this.#options.detach(() => {
-			this.#scheduler.add(this.#run).catch(this.#options.fault);
-		});
+		this.#options.detach(this.#options.scheduler === 'inline' ? this.#runInline : this.#enqueueRun);
+	};
+
+	readonly #enqueueRun = (): void => {
+		this.#scheduler.add(this.#run).catch(this.#options.fault);
+	};
+
+	/** The inline dispatcher: every item, in this call stack, with no batches and no yielding to the event loop. */
+	readonly #runInline = (): void => {
+		const {dispatch, fault} = this.#options;
+		const buffer = this.#buffer;
+		try {
+			while (buffer.length > 0) {
+				if (this.#isHoldRequested) {
+					this.#isHeld = true;
+					return;
+				}
+				const item = buffer.shift()!;
+				if (this.waiting > 0 && buffer.length < this.#options.capacity) this.#admitWaiter();
+				try {
+					dispatch(item);
+				} catch (error) {
+					fault(error);
+				}
+			}
+		} finally {
+			this.#isScheduled = false;
+			if (!this.#isHeld) this.#options.idle();
+		}
 	};
 
 	readonly #run = async (): Promise<void> => {

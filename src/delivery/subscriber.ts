@@ -39,7 +39,26 @@ export interface SubscriberHost {
 	release(subscriber: Subscriber): void;
 	/** The time in milliseconds, for how long a subscriber has held dispatch back. */
 	now(): number;
+	/** Runs a retry after its backoff delay. */
+	readonly retryTimer: RetryTimer;
 }
+
+/** Schedules retries: `setTimeout` on a real bus; a test bus may retry at once. */
+export interface RetryTimer {
+	set(callback: () => void, delayMs: number): RetryTimerHandle;
+	clear(handle: RetryTimerHandle): void;
+}
+
+/** What {@link RetryTimer.set} returns, for {@link RetryTimer.clear}. */
+export type RetryTimerHandle = object | number;
+
+/** Retries after their backoff delay, with the global timers (so fake timers control them). */
+export const backoffRetryTimer: RetryTimer = {
+	set: (callback, delayMs) => setTimeout(callback, delayMs),
+	clear: handle => {
+		clearTimeout(handle as ReturnType<typeof setTimeout>);
+	},
+};
 
 /** A subscription's validated settings. */
 export interface SubscriberSettings {
@@ -111,7 +130,7 @@ export class Subscriber {
 	#pending: Deque<PendingDelivery> | undefined;
 	/** Deliveries waiting for their retry timer, so that a shutdown can abandon them instead of running them later. */
 	// Created on the first retry: most subscriptions never retry, and an empty Map costs about 100 bytes each.
-	#retrying: Map<ReturnType<typeof setTimeout>, RetryingDelivery> | undefined;
+	#retrying: Map<RetryTimerHandle, RetryingDelivery> | undefined;
 	#running = 0;
 	/** Set on its first hold: most subscriptions never hold dispatch back, and one field costs less than two. */
 	#hold: HoldTimes | undefined;
@@ -249,7 +268,7 @@ export class Subscriber {
 		const retrying = this.#retrying === undefined ? [] : [...this.#retrying];
 		this.#retrying?.clear();
 		for (const [timer, delivery] of retrying) {
-			clearTimeout(timer);
+			this.#host.retryTimer.clear(timer);
 			this.#running--;
 			this.#drop(delivery, 'shutdown', 'the bus stopped before it was retried', delivery.attempts);
 		}
@@ -376,7 +395,7 @@ export class Subscriber {
 			const delayMs = Math.min(maxTimerDelay, backoffDelay(this.settings.retry, attempt, () => this.#host.random()));
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
-			const timer = setTimeout(() => {
+			const timer = this.#host.retryTimer.set(() => {
 				this.#retrying?.delete(timer);
 				this.#running--;
 				this.#attempt(event, tracker, attempt + 1);

@@ -28,12 +28,13 @@ import type {
 } from '../types.js';
 import type {FailOnOptions, FailTarget} from './failure-rules.js';
 import type {BusRecording, DeliveryRecord} from './recorder.js';
+import {constructWithEngine, immediateRetryTimer, type EngineHooks} from '../core/engine.js';
 import {RecordingEventBus} from './recording-event-bus.js';
-import {SyncBus} from './sync-bus.js';
 
 /**
- * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically. `queued`: through a
- * real `EventBus` (its queue, dispatcher, timers and backoff), recorded the same way.
+ * How a mock bus delivers. `sync`: at once, in the publisher's call stack, deterministically (an `EventBus` whose
+ * dispatcher runs inline). `queued`: as a plain `EventBus` (its microtask dispatcher, timers and backoff), recorded
+ * the same way.
  */
 export type MockBusMode = 'sync' | 'queued';
 
@@ -50,17 +51,15 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
  * on it unchanged), validates topics, patterns, payloads and options exactly as the real bus does (same routing code,
  * same errors), and records every publish, delivery and dead letter for assertions and the vitest matchers.
  *
- * In `sync` mode (the default) there is no queue: `publish` hands the event to the matching handlers before it
- * returns, and resolves once every handler it started (and anything those published) has settled; `publishSync`
- * hands it over the same way and returns without waiting for async handlers. An event a handler publishes is
- * dispatched right after the current one, never re-entrantly, and its `publish` resolves at once (as on the real
- * bus) so that a handler awaiting it cannot deadlock. Retries happen at once, without backoff delays; `drain()`
- * hands partial consumer batches over without waiting for their timer; a `stream()` buffers without holding
- * deliveries open, so `drain()` does not wait for it to be read. Everything else (priorities, filters, transforms,
- * `once`, `concurrency`, `maxPending` (under the default `overflow: 'wait'` a full buffer keeps taking events: there
- * is no queue to hold back), `timeoutMs`, reports, dead letters on `$bus.dead-letter`, diagnostics,
- * metrics, history, `close`) behaves as on `EventBus`; the shared conformance suite (`runBusConformance`) holds both
- * to that.
+ * It is an `EventBus` (the same queue, dispatcher, subscribers, retries and dead letters) with a recording wrapper
+ * around each handler and consumer. In `sync` mode (the default) its dispatcher runs inline: `publish` hands the
+ * event to the matching handlers before it returns, and resolves once every handler it started (and anything those
+ * published) has settled; `publishSync` hands it over the same way and returns without waiting for async handlers.
+ * An event a handler publishes is dispatched right after the current one, never re-entrantly, and its `publish`
+ * resolves at once (as on the real bus) so that a handler awaiting it cannot deadlock. Retries happen on the next
+ * microtask, without backoff delays; `drain()` hands partial consumer batches over without waiting for their timer;
+ * events waiting in a `stream()` never keep `publish` or `drain()` waiting for a reader. Everything else behaves as
+ * on `EventBus`, because it is `EventBus`; the shared conformance suite (`runBusConformance`) holds both to that.
  *
  * @example
  * ```ts
@@ -73,7 +72,9 @@ type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) =>
 export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Events>, BusRecording {
 	/** How this mock delivers. */
 	readonly mode: MockBusMode;
-	readonly #bus: SyncBus<Events> | RecordingEventBus<Events>;
+	readonly #bus: RecordingEventBus<Events>;
+	/** The sync engine's hooks into the bus; undefined in `queued` mode. */
+	readonly #sync: EngineHooks | undefined;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: MockBusOptions) {
@@ -81,7 +82,32 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		assertOneOf('options.mode', options?.mode, ['sync', 'queued']);
 		const {mode = 'sync', ...busOptions} = options ?? {};
 		this.mode = mode;
-		this.#bus = mode === 'sync' ? new SyncBus<Events>(busOptions) : new RecordingEventBus<Events>(busOptions);
+		if (mode === 'queued') {
+			this.#bus = new RecordingEventBus<Events>(busOptions);
+			this.#sync = undefined;
+			return;
+		}
+		let hooks: EngineHooks | undefined;
+		const engine = {
+			scheduler: 'inline',
+			retryTimer: immediateRetryTimer,
+			detachedStreams: true,
+			attach: (given: EngineHooks) => {
+				hooks = given;
+			},
+		} as const;
+		this.#bus = constructWithEngine(engine, () => new RecordingEventBus<Events>(busOptions));
+		this.#sync = hooks;
+	}
+
+	/** In `sync` mode, a publisher outside the handlers waits until what it started has settled. */
+	#settled<T>(result: Promise<T>): Promise<T> {
+		const sync = this.#sync;
+		if (sync === undefined || sync.isInHandler()) return result;
+		return result.then(async value => {
+			await sync.whenSettled();
+			return value;
+		});
 	}
 
 	/** `running` until `close()`; then `stopping`, `stopped` and `closed`, as on `EventBus`. */
@@ -101,16 +127,18 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	): Promise<DeliveryReport<BusEvent<Events[Topic], Topic>>>;
 	publish<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishOptions): Promise<BusEvent<Events[Topic], Topic>>;
 	publish(topic: string, payload: unknown, options?: PublishOptions): Promise<BusEvent | DeliveryReport> {
-		return (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+		const result = (this.#bus.publish as AnyPublish).call(this.#bus, topic, payload, options);
+		// A report already waits for every delivery; a publisher's own wait must not also wait for unrelated work.
+		return options?.awaitDelivery === true ? result : this.#settled(result);
 	}
 
 	/**
 	 * As `EventBus.publishSync`: returns the frozen envelope, recorded, or throws what `publish` rejects with (and
 	 * `TypeError` for `awaitDelivery`: use `publish`). In `sync` mode it returns once the event has been handed to
 	 * every matching subscription (synchronous handlers have run, async ones have started: `drain()` waits for them),
-	 * or, from a handler, once it is queued behind the current event; there is no queue to fill, so no
-	 * `QueueFullError`. In `queued` mode it is the real bus's: handlers never run before it returns, and a full queue
-	 * throws `QueueFullError` (`wait` and `reject` policies).
+	 * or, from a handler, once it is queued behind the current event. In `queued` mode handlers never run before it
+	 * returns. In both, a full queue throws `QueueFullError` (`wait` and `reject` policies); in `sync` mode the queue
+	 * only fills while a full subscription buffer holds dispatch back.
 	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic> {
 		return this.#bus.publishSync(topic, payload, options);
@@ -118,7 +146,7 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 
 	/** As `EventBus.publishBatch`: all or nothing (`BatchValidationError` lists every bad item), and recorded. */
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
-		return this.#bus.publishBatch(items);
+		return this.#settled(this.#bus.publishBatch(items));
 	}
 
 	/** As `EventBus.subscribe`; each successful call of `handler` is recorded in `delivered()`. */
@@ -177,7 +205,8 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 
 	/** Resolves when nothing is queued or in flight; in `sync` mode partial consumer batches are handed over at once. */
 	drain(): Promise<void> {
-		return this.#bus.drain();
+		if (this.#sync === undefined || this.#sync.isInHandler()) return this.#bus.drain();
+		return this.#sync.drainEagerly();
 	}
 
 	/** As `EventBus.close`: delivers what was accepted, closes consumers, then rejects further publishes. */

@@ -18,8 +18,8 @@ import type {
 	TopicOf,
 } from '../types.js';
 import {FailureRules} from './failure-rules.js';
+import {composeMiddleware, failureMiddleware, recordingMiddleware, type DeliveryMiddleware} from './middleware.js';
 import {Recorder} from './recorder.js';
-import {isThenable} from './thenable.js';
 
 type AnyPublish = (topic: string, payload: unknown, options?: PublishOptions) => Promise<BusEvent | DeliveryReport>;
 type AnyPublishSync = (topic: string, payload: unknown, options?: PublishSyncOptions) => BusEvent;
@@ -35,15 +35,17 @@ interface PendingRecord {
 /**
  * A real `EventBus` that records what happens on it, through its public API only: publishes (when accepted, or when
  * first dispatched if that comes first; in call order, which is acceptance order, so a `publishSync` is recorded
- * before it returns unless an earlier `publish` still awaits its promise), successful deliveries (by wrapping each
- * handler and consumer), and dead letters (from the `deadLetter` diagnostic). Each handler call first asks the
- * failure rules, which may fail it. Subscriptions made by `waitFor` and `stream` are internal to the bus and not
+ * before it returns unless an earlier `publish` still awaits its promise), successful deliveries (through
+ * {@link recordingMiddleware} around each handler and consumer), and dead letters (from the `deadLetter` diagnostic).
+ * Each call first goes through {@link failureMiddleware}, whose `failOn` rules may fail it. Subscriptions made by `waitFor` and `stream` are internal to the bus and not
  * wrapped.
  */
 export class RecordingEventBus<Events extends EventMapLike = EventMap> extends EventBus<Events> {
 	readonly recorder: Recorder;
 	readonly failures: FailureRules;
 	readonly #pending: PendingRecord[] = [];
+	/** Around every handler and consumer: record what succeeds, fail what a `failOn` rule says. */
+	readonly #middleware: DeliveryMiddleware;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: EventBusOptions) {
@@ -51,6 +53,7 @@ export class RecordingEventBus<Events extends EventMapLike = EventMap> extends E
 		const limits = resolveTopicLimits(options?.limits);
 		this.recorder = new Recorder(limits);
 		this.failures = new FailureRules(limits);
+		this.#middleware = composeMiddleware(recordingMiddleware(this.recorder), failureMiddleware(this.failures));
 		this.on('deadLetter', letter => {
 			this.recorder.noteDeadLetter(letter);
 		});
@@ -121,11 +124,7 @@ export class RecordingEventBus<Events extends EventMapLike = EventMap> extends E
 		// Malformed arguments go through untouched, so that they fail exactly as on a plain EventBus.
 		if (typeof handler !== 'function' || noting === undefined) return super.subscribe(pattern, handler, options);
 		let subscription: Subscription | undefined;
-		const wrapped = this.#wrap(
-			() => subscription!,
-			(event: BusEvent) => handler(event as EventFor<Events, Pattern>),
-			event => [event],
-		);
+		const wrapped = this.#middleware((event: BusEvent) => handler(event as EventFor<Events, Pattern>), () => subscription!);
 		subscription = super.subscribe(pattern, wrapped, noting as unknown as SubscribeOptions<EventFor<Events, Pattern>>);
 		return subscription;
 	}
@@ -134,11 +133,7 @@ export class RecordingEventBus<Events extends EventMapLike = EventMap> extends E
 		const given = consumer as unknown as Consumer;
 		if (typeof given !== 'object' || given === null || typeof given.consume !== 'function') return super.use(consumer);
 		let handle: ConsumerHandle | undefined;
-		const consume = this.#wrap(
-			() => handle!.subscription,
-			(events: BusEvent | readonly BusEvent[]) => given.consume(events),
-			events => (Array.isArray(events) ? (events as readonly BusEvent[]) : [events as BusEvent]),
-		);
+		const consume = this.#middleware((events: BusEvent | readonly BusEvent[]) => given.consume(events), () => handle!.subscription);
 		// A plain copy, so that consumers written as classes (methods on the prototype, #private state) keep `this`.
 		const copy: Record<string, unknown> = {name: given.name, topics: given.topics, consume};
 		for (const key of ['priority', 'retry', 'timeoutMs', 'batchSize', 'batchTimeoutMs'] as const) if (given[key] !== undefined) copy[key] = given[key];
@@ -169,33 +164,5 @@ export class RecordingEventBus<Events extends EventMapLike = EventMap> extends E
 			},
 		};
 	}
-
-	/** Wraps a handler: the failure rules may fail a call; a call that succeeds is recorded for each of its events. */
-	#wrap<Input>(subscription: () => Subscription, call: (input: Input) => unknown, eventsOf: (input: Input) => readonly BusEvent[]): (input: Input) => unknown {
-		const attempts = new WeakMap<BusEvent, number>();
-		return (input: Input): unknown => {
-			const events = eventsOf(input);
-			const {id, name, pattern} = subscription();
-			for (const event of events) attempts.set(event, (attempts.get(event) ?? 0) + 1);
-			for (const event of events) {
-				const injected = this.failures.check(event, name);
-				if (injected !== undefined) throw injected.error;
-			}
-			const record = (): void => {
-				for (const event of events) {
-					this.recorder.noteDelivered({event, subscription: {id, name, pattern}, attempts: attempts.get(event) ?? 1});
-					attempts.delete(event);
-				}
-			};
-			const result = call(input);
-			if (!isThenable(result)) {
-				record();
-				return result;
-			}
-			return Promise.resolve(result).then(value => {
-				record();
-				return value;
-			});
-		};
-	}
 }
+

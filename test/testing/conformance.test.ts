@@ -7,3 +7,4 @@ runBusConformance('EventBus', () => new EventBus(), {...everything, eventPriorit
 runBusConformance('MockBus (sync)', () => createMockBus(), {...everything, asyncDelivery: false});
 runBusConformance('MockBus (queued)', () => createMockBus({mode: 'queued'}), {...everything, eventPriority: true, asyncDelivery: true});
 runBusConformance('TestBus harness', () => createTestBus().bus, {...everything, eventPriority: true, asyncDelivery: true});
+runBusConformance('MockBus (sync, asyncContext)', () => createMockBus({asyncContext: true}), {...everything, asyncDelivery: false});

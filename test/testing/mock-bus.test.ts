@@ -126,6 +126,60 @@ describe('createMockBus()', () => {
 		await stream.return?.();
 	});
 
+	test('sync delivery - with asyncContext, an event an async handler publishes after an await is handled before the outer publish() resolves', async () => {
+		const bus = createMockBus({asyncContext: true});
+		const log: string[] = [];
+		bus.subscribe('a', async () => {
+			await Promise.resolve();
+			await bus.publish('b', null);
+			log.push('a done');
+		});
+		bus.subscribe('b', () => void log.push('b'));
+		await bus.publish('a', null);
+		// The nested event is dispatched on a microtask (its publisher is a handler), before or after 'a' resumes.
+		expect([...log].sort()).toEqual(['a done', 'b']);
+		expect(bus.published().map(event => event.topic)).toEqual(['a', 'b']);
+	});
+
+	test('sync delivery - unread stream events count as in flight in the metrics, as on EventBus', async () => {
+		const bus = createMockBus();
+		const stream = bus.stream('a');
+		await bus.publish('a', 1);
+		await bus.publish('a', 2);
+		expect(bus.getMetrics().inFlight).toBe(2);
+		await stream.return?.();
+	});
+
+	test('sync delivery - a full subscription buffer holds dispatch back; publish() resolves once the events behind it were delivered', async () => {
+		const bus = createMockBus();
+		const gates: Array<() => void> = [];
+		const handled: number[] = [];
+		bus.subscribe('slow', async event => {
+			await new Promise<void>(resolve => gates.push(resolve));
+			handled.push(event.payload as number);
+		}, {maxPending: 1});
+		const seen: number[] = [];
+		bus.subscribe('slow', event => void seen.push(event.payload as number));
+		for (const payload of [1, 2, 3]) bus.publishSync('slow', payload);
+		// 1 runs, 2 fills the buffer of one, so 3 waits in the queue: the other subscription has not seen it yet.
+		expect(seen).toEqual([1, 2]);
+		expect(bus.getMetrics().queueSize).toBe(1);
+		let isResolved = false;
+		const published = bus.publish('slow', 4).then(() => {
+			isResolved = true;
+		});
+		while (handled.length < 4) {
+			await Promise.resolve();
+			gates.shift()?.();
+			await new Promise(resolve => setImmediate(resolve));
+			if (handled.length < 4) expect(isResolved).toBe(false);
+		}
+		await published;
+		expect(seen).toEqual([1, 2, 3, 4]);
+		expect(handled).toEqual([1, 2, 3, 4]);
+		expect(bus.getMetrics()).toMatchObject({dropped: 0, deadLettered: 0, queueSize: 0, inFlight: 0});
+	});
+
 	test('sync delivery - drain() hands a partial consumer batch over without waiting for its timer', async () => {
 		const bus = createMockBus();
 		const batches: unknown[][] = [];
