@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {HandlerContext} from '../../src/delivery/handler-context.js';
+import {HandlerContext, hasAsyncContextFrame} from '../../src/delivery/handler-context.js';
 import type {BusEvent} from '../../src/index.js';
 import {nextMacrotask} from '../core/helpers.js';
 
@@ -9,7 +9,12 @@ import {nextMacrotask} from '../core/helpers.js';
 
 const event = (id: string): BusEvent => ({id}) as BusEvent;
 
-describe('HandlerContext(while-handling) - the storage is off once no handler is in flight', () => {
+// `while-handling` exists for the hook-based AsyncLocalStorage (Node 20, 22); with AsyncContextFrame (Node 24+),
+// `disable()` leaves the frames already captured alone, and `'auto'` never chooses this mode there.
+const isHookBased = !hasAsyncContextFrame();
+if (!isHookBased) console.log('Skipping the while-handling release tests: this Node uses AsyncContextFrame, where auto means always');
+
+describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off once no handler is in flight', () => {
 	test('HandlerContext(while-handling) - work left running after the last handler settled no longer sees its event', async () => {
 		const context = new HandlerContext('while-handling');
 		let leftBehind: Promise<string | undefined> | undefined;
