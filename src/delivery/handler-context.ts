@@ -17,6 +17,8 @@ let storage: AsyncLocalStorage<BusEvent> | undefined;
 // storage may be disabled only when there are none, because disabling it loses the event of those in flight.
 let handlersInFlight = 0;
 let isDisableScheduled = false;
+// A context in `always` mode shares the storage and does not count its handlers: from then on it stays enabled.
+let isAlwaysOn = false;
 
 /**
  * Whether AsyncLocalStorage is built on AsyncContextFrame (Node 24 by default), where it installs no promise hook
@@ -37,7 +39,7 @@ export function resolveAsyncContextMode(setting: AsyncContextSetting): AsyncCont
 function disableIfIdle(): void {
 	isDisableScheduled = false;
 	// The hook-based storage slows every promise of the process while it is enabled; no handler needs it now.
-	if (handlersInFlight === 0) storage?.disable();
+	if (handlersInFlight === 0 && !isAlwaysOn) storage?.disable();
 }
 
 function releaseHandler(): void {
@@ -62,6 +64,7 @@ export class HandlerContext {
 
 	constructor(mode: AsyncContextMode) {
 		this.#mode = mode;
+		if (mode === 'always') isAlwaysOn = true;
 		this.#storage = mode === 'never' ? undefined : (storage ??= new AsyncLocalStorage<BusEvent>());
 	}
 

@@ -43,4 +43,22 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		}) as Promise<void>);
 		expect(await leftBehind).toBeUndefined();
 	});
+
+	test('HandlerContext(while-handling) - going idle does not turn the storage off under a context in always mode', async () => {
+		const always = new HandlerContext('always');
+		const whileHandling = new HandlerContext('while-handling');
+		let finish!: () => void;
+		const seen = always.run(event('e1'), async () => {
+			await new Promise<void>(resolve => {
+				finish = resolve;
+			});
+			return always.current()?.id;
+		}) as Promise<string | undefined>;
+		await (whileHandling.run(event('e2'), async () => {
+			await Promise.resolve();
+		}) as Promise<void>);
+		await nextMacrotask();
+		finish();
+		expect(await seen).toBe('e1');
+	});
 });
