@@ -17,7 +17,8 @@ let storage: AsyncLocalStorage<BusEvent> | undefined;
 // storage may be disabled only when there are none, because disabling it loses the event of those in flight.
 let handlersInFlight = 0;
 let isDisableScheduled = false;
-// A context in `always` mode shares the storage and does not count its handlers: from then on it stays enabled.
+// A context in `always` mode shares the storage and does not count its handlers: once one has run a handler, the
+// storage stays enabled (until `releaseAsyncContext`).
 let isAlwaysOn = false;
 
 /**
@@ -64,7 +65,6 @@ export class HandlerContext {
 
 	constructor(mode: AsyncContextMode) {
 		this.#mode = mode;
-		if (mode === 'always') isAlwaysOn = true;
 		this.#storage = mode === 'never' ? undefined : (storage ??= new AsyncLocalStorage<BusEvent>());
 	}
 
@@ -105,7 +105,9 @@ export class HandlerContext {
 		const previous = this.#current;
 		this.#current = event;
 		try {
-			return this.#storage === undefined ? handler(event as never) : this.#storage.run(event, handler, event as never);
+			if (this.#storage === undefined) return handler(event as never);
+			if (this.#mode === 'always') isAlwaysOn = true;
+			return this.#storage.run(event, handler, event as never);
 		} finally {
 			this.#current = previous;
 		}
@@ -118,5 +120,6 @@ export class HandlerContext {
  * that measure other libraries in the same process; call it only while no handler is running or awaiting.
  */
 export function releaseAsyncContext(): void {
+	isAlwaysOn = false;
 	storage?.disable();
 }
