@@ -58,6 +58,7 @@ export {
 } from './errors.js';
 
 export type {EventBusOptions, PayloadValidator} from './core/bus-options.js';
+export type {AsyncContextSetting} from './delivery/handler-context.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
 export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
 export type {LatencySummary} from './consumers/latency-histogram.js';

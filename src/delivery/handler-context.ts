@@ -1,20 +1,71 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
 import type {BusEvent} from '../types.js';
 
+/** The `asyncContext` option: `true` (always), `false` (never) or `'auto'` (see {@link HandlerContext}). */
+export type AsyncContextSetting = boolean | 'auto';
+
+/**
+ * How a context carries the event across awaits: `always` runs every handler inside AsyncLocalStorage, `never`
+ * tracks only synchronous sections, and `while-handling` runs every handler inside it too but keeps the storage
+ * enabled only while a handler is running or its promise is pending, anywhere in the process.
+ */
+export type AsyncContextMode = 'always' | 'never' | 'while-handling';
+
 // One store for the process, created on first use: correlation follows a workflow even across two buses.
 let storage: AsyncLocalStorage<BusEvent> | undefined;
+// Handler calls running, or whose promise is pending, under `while-handling`, across every bus of the process: the
+// storage may be disabled only when there are none, because disabling it loses the event of those in flight.
+let handlersInFlight = 0;
+let isDisableScheduled = false;
+// A context in `always` mode shares the storage and does not count its handlers: once one has run a handler, the
+// storage stays enabled (until `releaseAsyncContext`).
+let isAlwaysOn = false;
+
+/**
+ * Whether AsyncLocalStorage is built on AsyncContextFrame (Node 24 by default), where it installs no promise hook
+ * and costs the rest of the process nothing. The hook-based implementation (Node 20 and 22, or Node 24 with
+ * `--no-async-context-frame`) propagates the store through `_propagate`; the frame-based one has no such method.
+ */
+export function hasAsyncContextFrame(): boolean {
+	return typeof (AsyncLocalStorage.prototype as {_propagate?: unknown})._propagate !== 'function';
+}
+
+/** The mode an `asyncContext` setting means in this process. */
+export function resolveAsyncContextMode(setting: AsyncContextSetting): AsyncContextMode {
+	if (setting === true) return 'always';
+	if (setting === false) return 'never';
+	return hasAsyncContextFrame() ? 'always' : 'while-handling';
+}
+
+function disableIfIdle(): void {
+	isDisableScheduled = false;
+	// The hook-based storage slows every promise of the process while it is enabled; no handler needs it now.
+	if (handlersInFlight === 0 && !isAlwaysOn) storage?.disable();
+}
+
+function releaseHandler(): void {
+	// Turning the hook off and on again costs about a microsecond on Node 20: wait for the end of the synchronous
+	// burst (a dispatch batch runs many handlers back to back) before deciding.
+	if (--handlersInFlight === 0 && !isDisableScheduled) {
+		isDisableScheduled = true;
+		queueMicrotask(disableIfIdle);
+	}
+}
 
 /**
  * Knows which event is being handled, so that an event published from a handler inherits its correlation id and
  * gets it as causation id. The synchronous part of a handler is tracked by a plain variable; AsyncLocalStorage
- * (when enabled) carries the event across the handler's awaits.
+ * carries the event across the handler's awaits, always (`always`), while handlers are in flight
+ * (`while-handling`), or never (`never`).
  */
 export class HandlerContext {
+	readonly #mode: AsyncContextMode;
 	readonly #storage: AsyncLocalStorage<BusEvent> | undefined;
 	#current: BusEvent | undefined;
 
-	constructor(isAsyncContextEnabled: boolean) {
-		this.#storage = isAsyncContextEnabled ? (storage ??= new AsyncLocalStorage<BusEvent>()) : undefined;
+	constructor(mode: AsyncContextMode) {
+		this.#mode = mode;
+		this.#storage = mode === 'never' ? undefined : (storage ??= new AsyncLocalStorage<BusEvent>());
 	}
 
 	/**
@@ -22,15 +73,19 @@ export class HandlerContext {
 	 * `run` for the same event (the dispatcher sets it up once for all of an event's deliveries) it is a plain call.
 	 */
 	run(event: BusEvent, handler: (event: never) => unknown): unknown {
-		// `#current` and the storage are set and restored together, so `event` is already the storage's value too.
-		if (event === this.#current) return handler(event as never);
-		const previous = this.#current;
-		this.#current = event;
+		if (this.#mode !== 'while-handling') return this.#run(event, handler);
+		// Counted in flight from the call until its promise (a native one; other thenables are not followed) settles.
+		handlersInFlight++;
+		let result: unknown;
 		try {
-			return this.#storage === undefined ? handler(event as never) : this.#storage.run(event, handler, event as never);
-		} finally {
-			this.#current = previous;
+			result = this.#run(event, handler);
+		} catch (error) {
+			releaseHandler();
+			throw error;
 		}
+		if (result instanceof Promise) result.then(releaseHandler, releaseHandler);
+		else releaseHandler();
+		return result;
 	}
 
 	/** Calls `fn` outside any handler's context (the dispatcher must not inherit the context of whoever woke it). */
@@ -43,6 +98,20 @@ export class HandlerContext {
 	current(): BusEvent | undefined {
 		return this.#current ?? this.#storage?.getStore();
 	}
+
+	#run(event: BusEvent, handler: (event: never) => unknown): unknown {
+		// `#current` and the storage are set and restored together, so `event` is already the storage's value too.
+		if (event === this.#current) return handler(event as never);
+		const previous = this.#current;
+		this.#current = event;
+		try {
+			if (this.#storage === undefined) return handler(event as never);
+			if (this.#mode === 'always') isAlwaysOn = true;
+			return this.#storage.run(event, handler, event as never);
+		} finally {
+			this.#current = previous;
+		}
+	}
 }
 
 /**
@@ -51,5 +120,6 @@ export class HandlerContext {
  * that measure other libraries in the same process; call it only while no handler is running or awaiting.
  */
 export function releaseAsyncContext(): void {
+	isAlwaysOn = false;
 	storage?.disable();
 }

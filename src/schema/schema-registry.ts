@@ -2,8 +2,9 @@
  * The schema registry: one JSON Schema (draft 2020-12) per topic, compiled once, used to validate payloads on
  * publish. This is the only module that owns ajv; the exports and the type generator read the registry's entries.
  */
-import {Ajv2020, type ErrorObject, type Options, type ValidateFunction} from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
+import {createRequire} from 'node:module';
+import type {Ajv2020, ErrorObject, Options, ValidateFunction} from 'ajv/dist/2020.js';
+import type ajvFormatsModule from 'ajv-formats';
 import {SchemaRegistryError, SchemaValidationError, type SchemaErrorObject} from '../errors.js';
 import {assertString, fail} from '../internal/assert.js';
 import {describeThrown} from '../internal/bounded-json.js';
@@ -53,6 +54,25 @@ export const ajvOptions: Readonly<Options> = Object.freeze({
 	ownProperties: true,
 });
 
+interface AjvModules {
+	readonly Ajv2020: typeof Ajv2020;
+	readonly addFormats: typeof ajvFormatsModule.default;
+}
+
+let ajvModules: AjvModules | undefined;
+
+// ajv and ajv-formats (CommonJS, and most of the cost of importing topicbus) load when the first registry is built,
+// so that an app that never uses schemas never loads them, although the main entry exports this class.
+function loadAjv(): AjvModules {
+	if (ajvModules === undefined) {
+		const require = createRequire(import.meta.url);
+		const ajv = require('ajv/dist/2020.js') as {readonly Ajv2020: typeof Ajv2020};
+		const formats = require('ajv-formats') as typeof ajvFormatsModule;
+		ajvModules = {Ajv2020: ajv.Ajv2020, addFormats: formats.default};
+	}
+	return ajvModules;
+}
+
 // ajv can report one error per array item; a hostile payload must not make every rejection carry millions of them.
 const maxKeptErrors = 100;
 const envelopeCanonical = prepareSchema(envelopeSchema, undefined, undefined).canonical;
@@ -100,8 +120,9 @@ export class SchemaRegistry {
 	constructor(options: SchemaRegistryOptions = {}) {
 		if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
 		if (options.builtins !== undefined && typeof options.builtins !== 'boolean') fail('options.builtins', 'a boolean', options.builtins);
-		this.#ajv = new Ajv2020({...ajvOptions});
-		ajvFormats.default(this.#ajv);
+		const ajv = loadAjv();
+		this.#ajv = new ajv.Ajv2020({...ajvOptions});
+		ajv.addFormats(this.#ajv);
 		// The envelope is not a topic: it is only there for topic schemas to `$ref`.
 		this.#ajv.addSchema(toAjvSchema(prepareSchema(envelopeSchema, undefined, undefined), () => false));
 		if (options.builtins !== false) this.#addAll(busSchemas.map(schema => ({schema, topic: undefined, path: undefined})));

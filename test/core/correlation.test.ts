@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {EventBus, type BusEvent} from '../../src/index.js';
+import {EventBus, type BusEvent, type EventBusOptions} from '../../src/index.js';
 import {nextMacrotask} from './helpers.js';
 
 /** Subscribes `handler` to `topic` and returns the events published by the bus on `child` topics. */
@@ -186,5 +186,80 @@ describe('correlation - an explicit option wins', () => {
 		await bus.publish('parent', null, {correlationId: 'workflow-1'});
 		await bus.drain();
 		expect(children[0]).toMatchObject({correlationId: 'explicit', causationId: 'cause-1'});
+	});
+});
+
+// A handler that is a plain function returning a promise (not an `async` function) publishing after an await.
+function publishAfterAwaitFromPlainFunction(bus: EventBus): void {
+	bus.subscribe('parent', () =>
+		nextMacrotask().then(async () => {
+			await bus.publish('child', null);
+		}),
+	);
+}
+
+describe('correlation - the asyncContext setting', () => {
+	test.each<[string, EventBusOptions]>([
+		['by default', {}],
+		["with 'auto'", {asyncContext: 'auto'}],
+		['with true', {asyncContext: true}],
+	])('an async function handler publishing after awaits inherits %s', async (_name, options) => {
+		const bus = new EventBus(options);
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async () => {
+			await nextMacrotask();
+			await bus.publish('child', null);
+		});
+		const parent = await bus.publish('parent', null, {correlationId: 'workflow-1'});
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: 'workflow-1', causationId: parent.id});
+	});
+
+	test('with true a plain function handler that returns a promise inherits after its await', async () => {
+		const bus = new EventBus({asyncContext: true});
+		const children = recordTopic(bus, 'child');
+		publishAfterAwaitFromPlainFunction(bus);
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: parent.id, causationId: parent.id});
+	});
+
+	test('by default a plain function handler that returns a promise inherits after its await', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		publishAfterAwaitFromPlainFunction(bus);
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: parent.id, causationId: parent.id});
+	});
+
+	test('by default an async handler behind a concurrency limit (delivered later from its buffer) inherits after an await', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', async event => {
+			await nextMacrotask();
+			await bus.publish('child', event.payload);
+		}, {concurrency: 1});
+		const parents = [await bus.publish('parent', 1), await bus.publish('parent', 2), await bus.publish('parent', 3)];
+		await bus.drain();
+		expect(children.map(child => child.causationId)).toEqual(parents.map(parent => parent.id));
+	});
+
+	test('by default an async handler retried after a failure inherits on its retry', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		let attempts = 0;
+		bus.subscribe('parent', async () => {
+			await nextMacrotask();
+			if (++attempts === 1) throw new Error('first attempt fails');
+			await bus.publish('child', null);
+		}, {retry: {attempts: 2, backoff: {initialMs: 0, maxMs: 0, jitter: 'none'}}});
+		const parent = await bus.publish('parent', null);
+		await bus.drain();
+		expect(children[0]).toMatchObject({correlationId: parent.id, causationId: parent.id});
+	});
+
+	test('an unknown setting is refused with a TypeError', () => {
+		expect(() => new EventBus({asyncContext: 'sometimes' as never})).toThrow(new TypeError('Expected `options.asyncContext` to be a boolean or `auto`, got `sometimes` (string)'));
 	});
 });

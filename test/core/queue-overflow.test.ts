@@ -195,7 +195,7 @@ describe('EventBus options', () => {
 		['Expected `options.overflow` to be one of `wait`, `reject`, `drop-oldest`, `drop-newest`, got `block` (string)', {overflow: 'block'}],
 		['Expected `options.historySize` to be an integer >= 0, got `-1` (number)', {historySize: -1}],
 		['Expected `options.source` to be a string, got `1` (number)', {source: 1}],
-		['Expected `options.asyncContext` to be a boolean, got `no` (string)', {asyncContext: 'no'}],
+		['Expected `options.asyncContext` to be a boolean or `auto`, got `no` (string)', {asyncContext: 'no'}],
 		['Expected `options.freezePayloads` to be a boolean, got `1` (number)', {freezePayloads: 1}],
 		['Expected `options.maxPayloadDepth` to be an integer >= 1, got `0` (number)', {maxPayloadDepth: 0}],
 		['Expected `options.dispatchBatchSize` to be an integer >= 1, got `0` (number)', {dispatchBatchSize: 0}],

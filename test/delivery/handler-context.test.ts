@@ -1,12 +1,12 @@
 import {describe, expect, test} from 'vitest';
-import {HandlerContext} from '../../src/delivery/handler-context.js';
+import {HandlerContext, hasAsyncContextFrame, resolveAsyncContextMode} from '../../src/delivery/handler-context.js';
 import type {BusEvent} from '../../src/index.js';
 import {nextMacrotask} from '../core/helpers.js';
 
 const event = (id: string): BusEvent => ({id}) as BusEvent;
 
 describe('HandlerContext', () => {
-	test.each([true, false])('HandlerContext(%s) - current() is the event during the synchronous part of run()', isAsync => {
+	test.each(['always', 'never', 'while-handling'] as const)('HandlerContext(%s) - current() is the event during the synchronous part of run()', isAsync => {
 		const context = new HandlerContext(isAsync);
 		let seen: BusEvent | undefined;
 		context.run(event('e1'), () => {
@@ -17,12 +17,12 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - run() returns what the handler returns', () => {
-		const context = new HandlerContext(true);
+		const context = new HandlerContext('always');
 		expect(context.run(event('e1'), () => 42)).toBe(42);
 	});
 
 	test('HandlerContext - nested runs restore the outer event, also after a throw', () => {
-		const context = new HandlerContext(false);
+		const context = new HandlerContext('never');
 		const seen: (string | undefined)[] = [];
 		context.run(event('outer'), () => {
 			try {
@@ -37,7 +37,7 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - a run for the event already current calls the handler inside the same context', async () => {
-		const context = new HandlerContext(true);
+		const context = new HandlerContext('always');
 		const seen = await (context.run(event('e1'), () =>
 			context.run(event('e1'), async () => {
 				await nextMacrotask();
@@ -48,7 +48,7 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - a run for an outer event nested inside another event\'s run sets the outer one up again', async () => {
-		const context = new HandlerContext(true);
+		const context = new HandlerContext('always');
 		const outer = event('outer');
 		const seen = await (context.run(outer, () =>
 			context.run(event('inner'), () =>
@@ -62,7 +62,7 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - with async context the event survives an await', async () => {
-		const context = new HandlerContext(true);
+		const context = new HandlerContext('always');
 		const seen = await (context.run(event('e1'), async () => {
 			await nextMacrotask();
 			return context.current()?.id;
@@ -71,7 +71,7 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - without async context the event is gone after an await', async () => {
-		const context = new HandlerContext(false);
+		const context = new HandlerContext('never');
 		const seen = await (context.run(event('e1'), async () => {
 			await nextMacrotask();
 			return context.current()?.id;
@@ -80,7 +80,7 @@ describe('HandlerContext', () => {
 	});
 
 	test('HandlerContext - detached() runs outside the async context of a handler', async () => {
-		const context = new HandlerContext(true);
+		const context = new HandlerContext('always');
 		const seen = await (context.run(event('e1'), async () => {
 			await Promise.resolve();
 			let inside: string | undefined = 'unset';
@@ -90,5 +90,76 @@ describe('HandlerContext', () => {
 			return inside;
 		}) as Promise<string | undefined>);
 		expect(seen).toBeUndefined();
+	});
+
+	test('HandlerContext(while-handling) - a handler keeps the event across awaits', async () => {
+		const context = new HandlerContext('while-handling');
+		const seen = await (context.run(event('e1'), async () => {
+			await nextMacrotask();
+			return context.current()?.id;
+		}) as Promise<string | undefined>);
+		expect(seen).toBe('e1');
+	});
+
+	test('HandlerContext(while-handling) - an async handler run inside the dispatcher\'s run for its event still keeps it across awaits', async () => {
+		const context = new HandlerContext('while-handling');
+		const e1 = event('e1');
+		const seen = await (context.run(e1, () =>
+			context.run(e1, async () => {
+				await nextMacrotask();
+				return context.current()?.id;
+			}),
+		) as Promise<string | undefined>);
+		expect(seen).toBe('e1');
+	});
+
+	test('HandlerContext(while-handling) - a plain function that returns a promise keeps the event across the awaits of that promise', async () => {
+		const context = new HandlerContext('while-handling');
+		const later = async (): Promise<string | undefined> => {
+			await nextMacrotask();
+			return context.current()?.id;
+		};
+		let synchronously: string | undefined;
+		const seen = await (context.run(event('e1'), () => {
+			synchronously = context.current()?.id;
+			return later();
+		}) as Promise<string | undefined>);
+		expect(synchronously).toBe('e1');
+		expect(seen).toBe('e1');
+	});
+
+	test('HandlerContext(while-handling) - work left running by a settled handler keeps its event while another async handler is in flight', async () => {
+		const context = new HandlerContext('while-handling');
+		let finishSecond!: () => void;
+		const second = context.run(event('e2'), async () => {
+			await new Promise<void>(resolve => {
+				finishSecond = resolve;
+			});
+		}) as Promise<void>;
+		let leftBehind: Promise<string | undefined> | undefined;
+		await (context.run(event('e1'), async () => {
+			await Promise.resolve();
+			leftBehind = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await leftBehind).toBe('e1');
+		finishSecond();
+		await second;
+	});
+
+	test('resolveAsyncContextMode - true is always, false is never', () => {
+		expect(resolveAsyncContextMode(true)).toBe('always');
+		expect(resolveAsyncContextMode(false)).toBe('never');
+	});
+
+	test('resolveAsyncContextMode - auto is always where AsyncLocalStorage uses AsyncContextFrame, else while handlers are in flight', () => {
+		expect(resolveAsyncContextMode('auto')).toBe(hasAsyncContextFrame() ? 'always' : 'while-handling');
+	});
+
+	test('hasAsyncContextFrame - true exactly on Node 24 and later unless turned off with --no-async-context-frame', () => {
+		const major = Number(process.versions.node.split('.')[0]);
+		const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+		const turnedOff = flags.includes('--no-async-context-frame');
+		const turnedOn = flags.includes('--experimental-async-context-frame');
+		expect(hasAsyncContextFrame()).toBe((major >= 24 && !turnedOff) || (major === 22 && turnedOn));
 	});
 });

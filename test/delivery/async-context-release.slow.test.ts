@@ -1,0 +1,64 @@
+import {describe, expect, test} from 'vitest';
+import {HandlerContext, hasAsyncContextFrame} from '../../src/delivery/handler-context.js';
+import type {BusEvent} from '../../src/index.js';
+import {nextMacrotask} from '../core/helpers.js';
+
+// These tests see whether the process-wide storage was turned off, which depends on every handler of the process
+// having settled: they need a module graph of their own (the slow project isolates each file), since a
+// unit test file that leaves a handler pending would keep the storage on for every file after it.
+
+const event = (id: string): BusEvent => ({id}) as BusEvent;
+
+// `while-handling` exists for the hook-based AsyncLocalStorage (Node 20, 22); with AsyncContextFrame (Node 24+),
+// `disable()` leaves the frames already captured alone, and `'auto'` never chooses this mode there.
+const isHookBased = !hasAsyncContextFrame();
+if (!isHookBased) console.log('Skipping the while-handling release tests: this Node uses AsyncContextFrame, where auto means always');
+
+describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off once no handler is in flight', () => {
+	test('HandlerContext(while-handling) - work left running after the last handler settled no longer sees its event', async () => {
+		const context = new HandlerContext('while-handling');
+		let leftBehind: Promise<string | undefined> | undefined;
+		await (context.run(event('e1'), async () => {
+			await Promise.resolve();
+			leftBehind = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await leftBehind).toBeUndefined();
+	});
+
+	test('HandlerContext(while-handling) - a handler that fails, synchronously or not, is no longer counted in flight', async () => {
+		const context = new HandlerContext('while-handling');
+		const rejected = context.run(event('e1'), async () => {
+			await Promise.resolve();
+			throw new Error('failed');
+		}) as Promise<void>;
+		await expect(rejected).rejects.toThrow('failed');
+		const throwing = (): never => {
+			throw new Error('failed synchronously');
+		};
+		expect(() => context.run(event('e2'), throwing)).toThrow('failed synchronously');
+		let leftBehind: Promise<string | undefined> | undefined;
+		await (context.run(event('e3'), async () => {
+			await Promise.resolve();
+			leftBehind = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await leftBehind).toBeUndefined();
+	});
+
+	test('HandlerContext(while-handling) - going idle does not turn the storage off under a context in always mode', async () => {
+		const always = new HandlerContext('always');
+		const whileHandling = new HandlerContext('while-handling');
+		let finish!: () => void;
+		const seen = always.run(event('e1'), async () => {
+			await new Promise<void>(resolve => {
+				finish = resolve;
+			});
+			return always.current()?.id;
+		}) as Promise<string | undefined>;
+		await (whileHandling.run(event('e2'), async () => {
+			await Promise.resolve();
+		}) as Promise<void>);
+		await nextMacrotask();
+		finish();
+		expect(await seen).toBe('e1');
+	});
+});
