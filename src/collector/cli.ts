@@ -4,9 +4,9 @@
  * `analyze` read from a running collector (`--url`) or a database file (`--db`), printing tables or `--json`.
  * Importing this module has no side effects; it runs {@link main} only when executed directly.
  */
-import {readFileSync, realpathSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
+import {isEntryPoint} from '../internal/entry-point.js';
 import {parseKeysFile} from './auth.js';
 import {createCollector, type Collector, type CollectorOptions} from './create-collector.js';
 import type {CollectedEvent} from './types.js';
@@ -239,17 +239,6 @@ export async function main(argv: readonly string[], io: CollectorCliIo = default
 	}
 }
 
-// Also true when started through a symbolic link, as npm's `node_modules/.bin/topicbus-collector` is.
-function isEntryPoint(): boolean {
-	const entry = process.argv[1];
-	if (entry === undefined) return false;
-	try {
-		return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-	} catch {
-		return false;
-	}
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
 	main(process.argv.slice(2)).then(code => (process.exitCode = code));
 }
