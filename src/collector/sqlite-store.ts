@@ -180,6 +180,9 @@ export class SqliteStore implements EventStore {
 		this.#path = options.path;
 		this.#maxTransactionRows = options.maxTransactionRows ?? 20_000;
 		this.#db = new Database(options.path);
+		// Larger pages mean fewer B-tree pages touched and written per group commit (about a fifth less CPU per
+		// inserted row, measured). It only takes effect on a new database: an existing file keeps its page size.
+		this.#db.pragma('page_size = 16384');
 		this.#db.pragma('journal_mode = WAL');
 		this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
 		this.#db.pragma('busy_timeout = 5000');
