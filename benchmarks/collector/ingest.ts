@@ -33,7 +33,7 @@ interface Server {
 }
 
 function start(kind: 'topicbus' | 'naive', db: string): Promise<Server> {
-	const child = spawn(process.execPath, ['--import', 'tsx', serverScript, kind, db], {stdio: ['ignore', 'pipe', 'inherit']});
+	const child = spawn(process.execPath, ['--import', 'tsx', serverScript, kind, db], {stdio: ['pipe', 'pipe', 'inherit']});
 	return new Promise((resolve, reject) => {
 		let output = '';
 		child.stdout!.on('data', chunk => {
@@ -42,6 +42,28 @@ function start(kind: 'topicbus' | 'naive', db: string): Promise<Server> {
 			if (match !== null) resolve({name: kind, url: match[1]!, child});
 		});
 		child.once('exit', code => reject(new Error(`${kind} server exited (${code}): ${output}`)));
+	});
+}
+
+interface LoopDelay {
+	readonly p50: number;
+	readonly p99: number;
+	readonly max: number;
+}
+
+/** The server's event-loop delay (ms) since the previous call: what the server itself kept requests waiting. */
+function eventLoopDelay(server: Server): Promise<LoopDelay> {
+	return new Promise(resolve => {
+		let output = '';
+		const onData = (chunk: Buffer) => {
+			output += chunk;
+			const match = /eld (\{[^\n]*\})/.exec(output);
+			if (match === null) return;
+			server.child.stdout!.off('data', onData);
+			resolve(JSON.parse(match[1]!) as LoopDelay);
+		};
+		server.child.stdout!.on('data', onData);
+		server.child.stdin!.write('eld\n');
 	});
 }
 
@@ -151,11 +173,13 @@ async function main(): Promise<void> {
 		}
 
 		console.log(`\nsingle events at a fixed 2,000 req/s (open loop, 20 connections; load average ${load1()}):`);
-		console.log('| server | p50 ms | p99 ms | non-2xx |');
-		console.log('| --- | ---: | ---: | ---: |');
+		console.log('| server | p50 ms | p99 ms | non-2xx | server event-loop delay p99 / max ms |');
+		console.log('| --- | ---: | ---: | ---: | ---: |');
 		for (const server of servers) {
+			await eventLoopDelay(server);
 			const result = await load(server, {eventsPerRequest: 1, path: '/events', connections: 20, overallRate: 2000}, quick ? 1 : 10);
-			console.log(`| ${server.name} | ${result.p50} | ${result.p99} | ${result.non2xx} |`);
+			const delay = await eventLoopDelay(server);
+			console.log(`| ${server.name} | ${result.p50} | ${result.p99} | ${result.non2xx} | ${delay.p99} / ${delay.max} |`);
 		}
 	} finally {
 		for (const server of servers) server.child.kill('SIGTERM');

@@ -3,12 +3,25 @@
  * plus better-sqlite3 with the reference's schema and indexes, one insert transaction per request). Prints
  * `listening <url>` on stdout.
  */
+import {monitorEventLoopDelay} from 'node:perf_hooks';
+import {createInterface} from 'node:readline';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import {createCollector} from '../../src/collector/index.js';
 
 const [kind, db] = process.argv.slice(2);
 if (db === undefined || (kind !== 'topicbus' && kind !== 'naive')) throw new Error('usage: server.ts topicbus|naive DB');
+
+// `eld` on stdin prints the event loop's delay since the last `eld` (ms): how long the server itself kept
+// requests waiting, apart from the machine's scheduling of the process.
+const delay = monitorEventLoopDelay({resolution: 5});
+delay.enable();
+createInterface({input: process.stdin}).on('line', line => {
+	if (line.trim() !== 'eld') return;
+	const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+	console.log(`eld ${JSON.stringify({p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max)})}`);
+	delay.reset();
+});
 
 if (kind === 'topicbus') {
 	const collector = createCollector({db, rateLimit: false, bodyLimit: 8 * 1024 * 1024});
