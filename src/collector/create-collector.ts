@@ -151,12 +151,21 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		onSent: count => (metrics.streamed += count),
 	});
 	const ingestor = new Ingestor({store, limiter, metrics, limits, onStored: records => stream.publish(records)});
+	// Public on /health so that senders (the forwarder) can size their requests and events to fit.
+	const publishedLimits = {
+		body_limit_bytes: bodyLimit,
+		max_batch_events: maxBatchEvents,
+		max_event_bytes: limits.maxEventBytes,
+		max_depth: limits.maxDepth,
+		rate_limit: limiter === undefined ? null : {rate_per_second: limiter.ratePerSecond, burst: limiter.burst},
+	};
 	const health = () => {
 		const storage = store.health();
 		return {
 			status: storage.status,
 			collector: {healthy: storage.status === 'healthy', started: address !== undefined, storage_type: store.kind, events_processed: metrics.ingested, active_websockets: stream.clientCount},
 			storage,
+			limits: publishedLimits,
 		};
 	};
 	const app = createHttpServer({

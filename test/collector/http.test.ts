@@ -248,6 +248,26 @@ describe('collector HTTP API (memory store)', () => {
 		});
 	});
 
+	it('GET /health publishes the ingest limits, without an API key, so senders can size events to fit', async () => {
+		const limited = await startCollector({memory: true, apiKeys: ['k-12345678'], bodyLimit: 500_000, maxBatchEvents: 250, limits: {maxEventBytes: 4096, maxDepth: 8}, rateLimit: {ratePerSecond: 50, burst: 100}});
+		try {
+			const response = await limited.get('/health');
+			expect(response.status).toBe(200);
+			expect(response.body.limits).toEqual({body_limit_bytes: 500_000, max_batch_events: 250, max_event_bytes: 4096, max_depth: 8, rate_limit: {rate_per_second: 50, burst: 100}});
+		} finally {
+			await limited.close();
+		}
+	});
+
+	it('GET /health says rate_limit: null when the rate limit is off, and the default limits otherwise', async () => {
+		const unlimited = await startCollector({memory: true, rateLimit: false});
+		try {
+			expect((await unlimited.get('/health')).body.limits).toEqual({body_limit_bytes: 1_048_576, max_batch_events: 1000, max_event_bytes: 65_536, max_depth: 32, rate_limit: null});
+		} finally {
+			await unlimited.close();
+		}
+	});
+
 	it('GET /metrics counts ingested, duplicates and rejected by reason in Prometheus text', async () => {
 		await api.post('/events', event({id: 'm'}));
 		await api.post('/events', event({id: 'm'}));
