@@ -292,6 +292,27 @@ describe('collector body limit', () => {
 	});
 });
 
+describe('collector per-event size limit', () => {
+	// data {"s":"x...x"} is 8 + N bytes of JSON, metadata {} is 2: N = 90 is exactly 100 bytes.
+	const sized = (id: string, length: number) => event({id, data: {s: 'x'.repeat(length)}});
+
+	it('accepts an event whose data + metadata JSON is exactly maxEventBytes', async () => {
+		const api = await startCollector({memory: true, limits: {maxEventBytes: 100}});
+		expect((await api.post('/events', sized('fits', 90))).status).toBe(201);
+		await api.close();
+	});
+
+	it('refuses a batch with one event a byte over: 400 naming the event, nothing stored, counted as too-large', async () => {
+		const api = await startCollector({memory: true, limits: {maxEventBytes: 100}});
+		const response = await api.post('/events/batch', [sized('a', 10), sized('b', 91)]);
+		expect(response.status).toBe(400);
+		expect(response.body).toMatchObject({error: 'invalid_event', collected: 0, failed: 1, errors: [{index: 1, field: 'data', message: 'data and metadata take 101 bytes, more than the limit of 100'}]});
+		expect((await api.get('/events')).body.count).toBe(0);
+		expect((await api.get('/metrics')).body).toContain('topicbus_collector_rejected_total{reason="too-large"} 2');
+		await api.close();
+	});
+});
+
 describe('collector dashboard files', () => {
 	let api: TestCollector;
 	let temp: ReturnType<typeof tempDir>;
