@@ -253,7 +253,7 @@ describe('collector HTTP API (memory store)', () => {
 		try {
 			const response = await limited.get('/health');
 			expect(response.status).toBe(200);
-			expect(response.body.limits).toEqual({body_limit_bytes: 500_000, max_batch_events: 250, max_event_bytes: 4096, max_depth: 8, rate_limit: {rate_per_second: 50, burst: 100}});
+			expect(response.body.limits).toEqual({body_limit_bytes: 500_000, max_batch_events: 250, max_event_bytes: 4096, max_depth: 8, rate_limit: {rate_per_second: 50, burst: 100}, query_rate_limit: null});
 		} finally {
 			await limited.close();
 		}
@@ -262,7 +262,7 @@ describe('collector HTTP API (memory store)', () => {
 	it('GET /health says rate_limit: null when the rate limit is off, and the default limits otherwise', async () => {
 		const unlimited = await startCollector({memory: true, rateLimit: false});
 		try {
-			expect((await unlimited.get('/health')).body.limits).toEqual({body_limit_bytes: 1_048_576, max_batch_events: 1000, max_event_bytes: 65_536, max_depth: 32, rate_limit: null});
+			expect((await unlimited.get('/health')).body.limits).toEqual({body_limit_bytes: 1_048_576, max_batch_events: 1000, max_event_bytes: 65_536, max_depth: 32, rate_limit: null, query_rate_limit: null});
 		} finally {
 			await unlimited.close();
 		}
@@ -299,6 +299,14 @@ describe('collector per-event size limit', () => {
 	it('accepts an event whose data + metadata JSON is exactly maxEventBytes', async () => {
 		const api = await startCollector({memory: true, limits: {maxEventBytes: 100}});
 		expect((await api.post('/events', sized('fits', 90))).status).toBe(201);
+		await api.close();
+	});
+
+	it('refuses a batch above maxBatchEvents with 400 naming the body and the limit', async () => {
+		const api = await startCollector({memory: true, maxBatchEvents: 3});
+		const response = await api.post('/events/batch', [sized('a', 1), sized('b', 1), sized('c', 1), sized('d', 1)]);
+		expect(response.status).toBe(400);
+		expect(response.body.errors).toEqual([{index: 0, field: 'body', message: 'must NOT have more than 3 items'}]);
 		await api.close();
 	});
 
