@@ -346,13 +346,13 @@ describe('SqliteStore page size', () => {
 	// The SQLite file header stores the page size big-endian at offset 16.
 	const pageSize = (path: string) => readFileSync(path).readUInt16BE(16);
 
-	it('creates a new database with 16 KiB pages', async () => {
+	it('creates a new database with 8 KiB pages', async () => {
 		const temp = tempDir();
 		const path = join(temp.dir, 'events.db');
 		const store = new SqliteStore({path, checkpointIntervalMs: 0});
 		await store.insert([record()]);
 		await store.close();
-		expect(pageSize(path)).toBe(16_384);
+		expect(pageSize(path)).toBe(8192);
 		temp.remove();
 	});
 });
