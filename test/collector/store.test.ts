@@ -1,4 +1,4 @@
-import {readFileSync, statSync} from 'node:fs';
+import {statSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CollectorClosedError, CollectorQueryError} from '../../src/collector/errors.js';
@@ -339,20 +339,5 @@ describe('SqliteStore checkpoints on a worker thread', () => {
 		const store = new SqliteStore({path: ':memory:', checkpointIntervalMs: 1_000, checkpointRows: 10});
 		expect(await store.insert(many(50, 'c'))).toHaveLength(50);
 		await store.close();
-	});
-});
-
-describe('SqliteStore page size', () => {
-	// The SQLite file header stores the page size big-endian at offset 16.
-	const pageSize = (path: string) => readFileSync(path).readUInt16BE(16);
-
-	it('creates a new database with 8 KiB pages', async () => {
-		const temp = tempDir();
-		const path = join(temp.dir, 'events.db');
-		const store = new SqliteStore({path, checkpointIntervalMs: 0});
-		await store.insert([record()]);
-		await store.close();
-		expect(pageSize(path)).toBe(8192);
-		temp.remove();
 	});
 });
