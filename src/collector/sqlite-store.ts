@@ -299,9 +299,10 @@ export class SqliteStore implements EventStore {
 
 	#checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
 		if (this.#closed) return;
-		this.#rowsSinceCheckpoint = 0;
 		if (mode === 'PASSIVE' && this.#checkpointer !== undefined) {
+			// One at a time; rows committed meanwhile still count towards the next one.
 			if (this.#checkpointBusy) return;
+			this.#rowsSinceCheckpoint = 0;
 			this.#checkpointBusy = true;
 			this.#checkpointer.postMessage(mode);
 			return;
