@@ -4,9 +4,9 @@
  * `analyze` read from a running collector (`--url`) or a database file (`--db`), printing tables or `--json`.
  * Importing this module has no side effects; it runs {@link main} only when executed directly.
  */
-import {readFileSync, realpathSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
+import {isEntryPoint} from '../internal/entry-point.js';
 import {parseKeysFile} from './auth.js';
 import {createCollector, type Collector, type CollectorOptions} from './create-collector.js';
 import type {CollectedEvent} from './types.js';
@@ -25,6 +25,7 @@ const usage = `Usage:
   topicbus-collector [serve] [--db events.db | --memory] [--port 8000] [--host 127.0.0.1]
                      [--api-key KEY[:source]]... [--keys-file FILE] [--signing-secret whsec_...]... [--insecure]
                      [--retention-days N] [--max-events N] [--synchronous normal|full] [--rate-limit N|off]
+                     [--query-rate-limit N|off]
   topicbus-collector query   [--url URL [--api-key KEY] | --db FILE] [filters] [--limit N] [--sort asc|desc] [--cursor C] [--json]
   topicbus-collector stats   [--url URL | --db FILE] [filters] [--json]
   topicbus-collector trace   CORRELATION_ID [--url URL | --db FILE] [--json]
@@ -48,6 +49,7 @@ const options = {
 	'retention-days': {type: 'string'},
 	'max-events': {type: 'string'},
 	'rate-limit': {type: 'string'},
+	'query-rate-limit': {type: 'string'},
 	synchronous: {type: 'string'},
 	url: {type: 'string'},
 	json: {type: 'boolean'},
@@ -89,7 +91,12 @@ function serverOptions(values: Values): CollectorOptions {
 	if (synchronous !== undefined && synchronous !== 'normal' && synchronous !== 'full') throw new UsageError(`--synchronous expects normal or full, got \`${String(synchronous)}\``);
 	const rate = values['rate-limit'];
 	if (rate !== undefined && rate !== 'off' && (typeof rate !== 'string' || !/^[1-9]\d{0,8}$/.test(rate))) throw new UsageError(`--rate-limit expects events per second per source, or off, got \`${String(rate)}\``);
+	const queryRate = values['query-rate-limit'];
+	if (queryRate !== undefined && queryRate !== 'off' && (typeof queryRate !== 'string' || !/^[1-9]\d{0,8}$/.test(queryRate))) {
+		throw new UsageError(`--query-rate-limit expects read requests per second per client, or off, got \`${String(queryRate)}\``);
+	}
 	return {
+		...(queryRate === undefined || queryRate === 'off' ? {} : {queryRateLimit: {ratePerSecond: Number(queryRate), burst: 2 * Number(queryRate)}}),
 		...(rate === undefined ? {} : {rateLimit: rate === 'off' ? false : {ratePerSecond: Number(rate), burst: 2 * Number(rate)}}),
 		...(values['memory'] === true ? {memory: true} : {db: (values['db'] as string | undefined) ?? 'events.db'}),
 		apiKeys: keys,
@@ -239,17 +246,6 @@ export async function main(argv: readonly string[], io: CollectorCliIo = default
 	}
 }
 
-// Also true when started through a symbolic link, as npm's `node_modules/.bin/topicbus-collector` is.
-function isEntryPoint(): boolean {
-	const entry = process.argv[1];
-	if (entry === undefined) return false;
-	try {
-		return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-	} catch {
-		return false;
-	}
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
 	main(process.argv.slice(2)).then(code => (process.exitCode = code));
 }

@@ -50,6 +50,12 @@ export interface CollectorOptions {
 	readonly limits?: Partial<EventLimits>;
 	/** Per-source token bucket, or `false` for none. @default {ratePerSecond: 1000, burst: 2000} */
 	readonly rateLimit?: RateLimitOptions | false;
+	/**
+	 * Read requests (every `GET` but `/health` and the dashboard's files; the live stream has `stream.maxClients`) per client: the
+	 * API key presented, else the remote address. `ratePerSecond` requests per second on average, `burst` at once.
+	 * @default false (off)
+	 */
+	readonly queryRateLimit?: RateLimitOptions | false;
 	readonly retention?: RetentionOptions;
 	readonly stream?: EventStreamOptions;
 	/** The dashboard's folder. @default the package's `dashboard/` */
@@ -130,6 +136,7 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 	const keyRing = new KeyRing(keys);
 	const signingSecrets = (options.signingSecrets ?? []).map(decodeSigningSecret);
 	const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
+	const queryLimiter = options.queryRateLimit === undefined || options.queryRateLimit === false ? undefined : new RateLimiter(options.queryRateLimit);
 	if (options.retention !== undefined) {
 		positiveInteger('retention.intervalMs', options.retention.intervalMs, 1);
 		positiveInteger('retention.maxAgeMs', options.retention.maxAgeMs, 1);
@@ -151,12 +158,22 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		onSent: count => (metrics.streamed += count),
 	});
 	const ingestor = new Ingestor({store, limiter, metrics, limits, onStored: records => stream.publish(records)});
+	// Public on /health so that senders (the forwarder) can size their requests and events to fit.
+	const publishedLimits = {
+		body_limit_bytes: bodyLimit,
+		max_batch_events: maxBatchEvents,
+		max_event_bytes: limits.maxEventBytes,
+		max_depth: limits.maxDepth,
+		rate_limit: limiter === undefined ? null : {rate_per_second: limiter.ratePerSecond, burst: limiter.burst},
+		query_rate_limit: queryLimiter === undefined ? null : {rate_per_second: queryLimiter.ratePerSecond, burst: queryLimiter.burst},
+	};
 	const health = () => {
 		const storage = store.health();
 		return {
 			status: storage.status,
 			collector: {healthy: storage.status === 'healthy', started: address !== undefined, storage_type: store.kind, events_processed: metrics.ingested, active_websockets: stream.clientCount},
 			storage,
+			limits: publishedLimits,
 		};
 	};
 	const app = createHttpServer({
@@ -167,6 +184,7 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		signingSecrets,
 		signatureToleranceSeconds: options.signatureToleranceSeconds ?? 300,
 		staticFiles,
+		queryLimiter,
 		bodyLimit,
 		maxBatchEvents,
 		health,

@@ -8,6 +8,7 @@ import {verifyWebhookSignature, type ApiKey, type KeyRing} from './auth.js';
 import {CollectorClosedError, CollectorQueryError} from './errors.js';
 import type {IngestResult, Ingestor} from './ingest.js';
 import type {CollectorMetrics, RejectReason} from './metrics.js';
+import type {RateLimiter} from './rate-limit.js';
 import {describeQuery, parseFilter, parseQuery} from './query.js';
 import type {StaticFiles} from './static-files.js';
 import type {EventStore} from './types.js';
@@ -22,6 +23,7 @@ export interface HttpServerContext {
 	readonly signingSecrets: readonly Buffer[];
 	readonly signatureToleranceSeconds: number;
 	readonly staticFiles: StaticFiles | undefined;
+	readonly queryLimiter?: RateLimiter | undefined;
 	readonly bodyLimit: number;
 	readonly maxBatchEvents: number;
 	readonly health: () => Record<string, unknown>;
@@ -141,6 +143,7 @@ export function createHttpServer(context: HttpServerContext): FastifyInstance {
 	});
 	registerBodyParser(app);
 	registerAuth(app, context);
+	if (context.queryLimiter !== undefined) registerQueryRateLimit(app, context.queryLimiter, context.metrics);
 	registerErrorHandler(app, context.metrics);
 	registerIngestRoutes(app, context);
 	registerReadRoutes(app, context);
@@ -190,6 +193,21 @@ function registerAuth(app: FastifyInstance, context: HttpServerContext): void {
 			return reply.code(401).header('www-authenticate', 'Bearer').send({error: 'unauthorized', message});
 		}
 		request.apiKey = key;
+	});
+}
+
+/** One request per read for each client (its API key, else its address); after authentication, so keys are known. */
+function registerQueryRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: CollectorMetrics): void {
+	app.addHook('onRequest', async (request, reply) => {
+		if (request.method !== 'GET' || publicPaths(request.url.split('?')[0]!)) return;
+		const client = request.apiKey === undefined ? `address:${request.ip}` : `key:${request.apiKey.key}`;
+		const decision = limiter.take(new Map([[client, 1]]));
+		if (decision.allowed) return;
+		metrics.queryRateLimited++;
+		return reply
+			.code(429)
+			.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)))
+			.send({error: 'rate_limited', message: 'Too many read requests from this client', retry_after_ms: decision.retryAfterMs});
 	});
 }
 

@@ -44,6 +44,7 @@ export class CollectorMetrics {
 	ingested = 0;
 	duplicates = 0;
 	rateLimited = 0;
+	queryRateLimited = 0;
 	slowClientsClosed = 0;
 	streamed = 0;
 	readonly rejected = new Map<RejectReason, number>();
@@ -70,6 +71,7 @@ export class CollectorMetrics {
 			counter('topicbus_collector_events_duplicate_total', 'Events received again under a stored (source, id) and not stored twice.', this.duplicates),
 			rejected.join('\n'),
 			counter('topicbus_collector_rate_limited_total', 'Requests refused with 429 by the per-source rate limit.', this.rateLimited),
+			counter('topicbus_collector_query_rate_limited_total', 'Read requests refused with 429 by the per-client query rate limit.', this.queryRateLimited),
 			counter('topicbus_collector_stream_messages_total', 'Events sent to WebSocket clients.', this.streamed),
 			counter('topicbus_collector_stream_slow_clients_closed_total', 'WebSocket clients closed because their send queue was full.', this.slowClientsClosed),
 			gauge('topicbus_collector_ws_clients', 'Connected WebSocket clients.', gauges.wsClients),

@@ -45,6 +45,11 @@ export class RateLimiter {
 		this.#now = now;
 	}
 
+	/** Events per second each source may send on average. */
+	get ratePerSecond(): number {
+		return this.#rate;
+	}
+
 	/** The bucket size: a request with more events of one source than this can never pass. */
 	get burst(): number {
 		return this.#burst;

@@ -9,6 +9,8 @@
  * acknowledged, at a cost in throughput.
  */
 import {statSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {Worker} from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {CollectorClosedError} from './errors.js';
 import {decodeCursor, defaultQueryLimit, encodeCursor, isTypePattern, rankOf, typeMatcher} from './query.js';
@@ -31,11 +33,37 @@ export interface SqliteStoreOptions {
 	 */
 	readonly maxTransactionRows?: number;
 	/**
-	 * How often a passive WAL checkpoint runs (0 = only SQLite's automatic one).
+	 * How often a passive WAL checkpoint runs (0 = only SQLite's automatic one, on the committing thread).
 	 * @default 10000
 	 */
 	readonly checkpointIntervalMs?: number;
+	/**
+	 * Rows committed since the last checkpoint that start the next one early (a file database with
+	 * `checkpointIntervalMs` > 0 checkpoints on a worker thread, off the event loop).
+	 * @default 20000
+	 */
+	readonly checkpointRows?: number;
 }
+
+/*
+ * Checkpoints run on a worker thread with its own connection, so copying the WAL into the database file (and its
+ * fsyncs) never blocks the event loop that serves requests; a passive checkpoint never blocks the writer either.
+ * SQLite's own automatic checkpoint stays on as a backstop, at a threshold the worker normally keeps it from
+ * reaching. The worker's code is inline so the package needs no second entry file.
+ */
+const checkpointWorkerSource = `
+const {parentPort, workerData} = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+parentPort.on('message', mode => {
+	if (mode === 'close') { db.close(); parentPort.close(); return; }
+	let error = null;
+	try { db.pragma('wal_checkpoint(' + (mode === 'TRUNCATE' ? 'TRUNCATE' : 'PASSIVE') + ')'); } catch (e) { error = e instanceof Error ? e.message : String(e); }
+	parentPort.postMessage(error);
+});
+`;
+const backstopCheckpointPages = 10_000;
 
 interface PendingWrite {
 	readonly records: readonly EventRecord[];
@@ -138,6 +166,10 @@ export class SqliteStore implements EventStore {
 	#flushScheduled = false;
 	#totalEvents: number;
 	#checkpointTimer: NodeJS.Timeout | undefined;
+	#checkpointer: Worker | undefined;
+	#checkpointBusy = false;
+	#rowsSinceCheckpoint = 0;
+	readonly #checkpointRows: number;
 	#closed = false;
 	#lastError: string | undefined;
 
@@ -160,10 +192,30 @@ export class SqliteStore implements EventStore {
 		);
 		this.#totalEvents = (this.#db.prepare('SELECT count(*) AS n FROM events').get() as {n: number}).n;
 		const interval = options.checkpointIntervalMs ?? 10_000;
+		this.#checkpointRows = options.checkpointRows ?? 20_000;
 		if (interval > 0) {
+			if (options.path !== ':memory:' && !options.path.startsWith('file:')) this.#startCheckpointer(options.path);
 			this.#checkpointTimer = setInterval(() => this.#checkpoint('PASSIVE'), interval);
 			this.#checkpointTimer.unref();
 		}
+	}
+
+	#startCheckpointer(path: string): void {
+		this.#db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
+		const worker = new Worker(checkpointWorkerSource, {eval: true, workerData: {path, module: createRequire(import.meta.url).resolve('better-sqlite3')}});
+		worker.unref();
+		worker.on('message', (error: string | null) => {
+			this.#checkpointBusy = false;
+			if (error !== null) this.#lastError = error;
+		});
+		worker.on('error', error => {
+			// Without its worker the store falls back to checkpointing on the event loop, as SQLite does by default.
+			this.#lastError = `checkpoint worker failed: ${error.message}`;
+			this.#checkpointer = undefined;
+			this.#checkpointBusy = false;
+			if (!this.#closed) this.#db.pragma('wal_autocheckpoint = 1000');
+		});
+		this.#checkpointer = worker;
 	}
 
 	#assertOpen(): void {
@@ -240,11 +292,21 @@ export class SqliteStore implements EventStore {
 			),
 		)();
 		this.#totalEvents += stored;
+		this.#rowsSinceCheckpoint += stored;
+		if (this.#checkpointer !== undefined && this.#rowsSinceCheckpoint >= this.#checkpointRows) this.#checkpoint('PASSIVE');
 		return results;
 	}
 
 	#checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
 		if (this.#closed) return;
+		if (mode === 'PASSIVE' && this.#checkpointer !== undefined) {
+			// One at a time; rows committed meanwhile still count towards the next one.
+			if (this.#checkpointBusy) return;
+			this.#rowsSinceCheckpoint = 0;
+			this.#checkpointBusy = true;
+			this.#checkpointer.postMessage(mode);
+			return;
+		}
 		try {
 			this.#db.pragma(`wal_checkpoint(${mode})`);
 		} catch (error) {
@@ -364,9 +426,17 @@ export class SqliteStore implements EventStore {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		while (this.#pending.length > 0) this.#flush();
+		clearInterval(this.#checkpointTimer);
+		const worker = this.#checkpointer;
+		this.#checkpointer = undefined;
+		if (worker !== undefined) {
+			// The worker finishes a checkpoint in progress, closes its connection, and exits.
+			const exited = new Promise(resolve => worker.once('exit', resolve));
+			worker.postMessage('close');
+			await exited;
+		}
 		this.#checkpoint('TRUNCATE');
 		this.#closed = true;
-		clearInterval(this.#checkpointTimer);
 		this.#db.close();
 	}
 }

@@ -121,16 +121,29 @@ function isDeeperThan(value: unknown, remaining: number): boolean {
 	return false;
 }
 
+/** `value` as JSON, or undefined when it is nested deeper than `maxDepth`. */
+function boundedJson(value: unknown, maxDepth: number): string | undefined {
+	let json: string;
+	try {
+		json = JSON.stringify(value);
+	} catch {
+		// Only a nesting deep enough to exhaust the stack gets here: parsed JSON has no cycles, BigInts or toJSON.
+		return undefined;
+	}
+	// Nesting deeper than maxDepth takes at least 2 * (maxDepth + 1) brackets: shorter JSON needs no walk.
+	return json.length >= 2 * (maxDepth + 1) && isDeeperThan(value, maxDepth) ? undefined : json;
+}
+
 /** Checks depth and size; returns the JSON of `data` and `metadata` (serialised once, reused by the store). */
 function checkSize(index: number, data: unknown, metadata: unknown, limits: EventLimits): EventProblem | {data: string; metadata: string} {
-	for (const [field, value] of [['data', data], ['metadata', metadata]] as const) {
-		if (isDeeperThan(value, limits.maxDepth)) return {index, field, message: `nested deeper than ${limits.maxDepth} levels`};
-	}
-	const json = {data: JSON.stringify(data ?? null), metadata: JSON.stringify(metadata ?? {})};
+	const dataJson = boundedJson(data ?? null, limits.maxDepth);
+	if (dataJson === undefined) return {index, field: 'data', message: `nested deeper than ${limits.maxDepth} levels`};
+	const metadataJson = boundedJson(metadata ?? {}, limits.maxDepth);
+	if (metadataJson === undefined) return {index, field: 'metadata', message: `nested deeper than ${limits.maxDepth} levels`};
 	// UTF-16 length bounds UTF-8 bytes from below and 3x from above, so most events skip the exact count.
-	const bytes = json.data.length + json.metadata.length <= limits.maxEventBytes / 3 ? 0 : Buffer.byteLength(json.data) + Buffer.byteLength(json.metadata);
+	const bytes = dataJson.length + metadataJson.length <= limits.maxEventBytes / 3 ? 0 : Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
 	if (bytes > limits.maxEventBytes) return {index, field: 'data', message: `data and metadata take ${bytes} bytes, more than the limit of ${limits.maxEventBytes}`};
-	return json;
+	return {data: dataJson, metadata: metadataJson};
 }
 
 function fallbackId(context: IngestContext, index: number, batch: boolean): string {

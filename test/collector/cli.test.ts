@@ -104,6 +104,30 @@ describe('topicbus-collector serve and --db', () => {
 		temp.remove();
 	});
 
+	it('--query-rate-limit N limits reads per client (N/s, burst 2N) and publishes it on /health', async () => {
+		let stop!: (signal: string) => void;
+		let url = '';
+		const served = main(['serve', '--memory', '--port', '0', '--query-rate-limit', '1'], {
+			...capture().io,
+			untilSignal: () => new Promise(resolve => (stop = resolve)),
+			onListening: (_collector, listeningUrl) => (url = listeningUrl),
+		});
+		await expect.poll(() => url).not.toBe('');
+		const health = (await (await fetch(`${url}/health`)).json()) as {limits: {query_rate_limit: unknown}};
+		expect(health.limits.query_rate_limit).toEqual({rate_per_second: 1, burst: 2});
+		const statuses = [];
+		for (let index = 0; index < 3; index++) statuses.push((await fetch(`${url}/events`)).status);
+		expect(statuses).toEqual([200, 200, 429]);
+		stop('SIGTERM');
+		expect(await served).toBe(0);
+	});
+
+	it('refuses --query-rate-limit with a non-number (exit 2, usage)', async () => {
+		const output = capture();
+		expect(await main(['serve', '--memory', '--port', '0', '--query-rate-limit', 'fast'], output.io)).toBe(2);
+		expect(output.err()).toContain('--query-rate-limit expects read requests per second per client, or off, got `fast`');
+	});
+
 	it('refuses to serve on a public host without an API key (exit 1, clear message)', async () => {
 		const output = capture();
 		expect(await main(['serve', '--memory', '--host', '0.0.0.0', '--port', '0'], output.io)).toBe(1);

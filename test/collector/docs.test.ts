@@ -16,7 +16,7 @@ describe('docs/collector.md', () => {
 		expect((collector as Record<string, unknown>)[className]).toSatisfy((value: unknown) => typeof value === 'function' && value.prototype instanceof EventBusError);
 	});
 
-	it.each(['ingested', 'duplicate', 'rejected', 'rate_limited', 'ws_clients', 'write_batch_rows', 'write_duration_ms', 'db_size_bytes'])('documents the metric *%s*', name => {
+	it.each(['ingested', 'duplicate', 'rejected', 'rate_limited', 'ws_clients', 'write_batch_rows', 'write_duration_ms', 'db_size_bytes', 'query_rate_limited'])('documents the metric *%s*', name => {
 		expect(docs).toContain(name);
 	});
 });

@@ -248,6 +248,26 @@ describe('collector HTTP API (memory store)', () => {
 		});
 	});
 
+	it('GET /health publishes the ingest limits, without an API key, so senders can size events to fit', async () => {
+		const limited = await startCollector({memory: true, apiKeys: ['k-12345678'], bodyLimit: 500_000, maxBatchEvents: 250, limits: {maxEventBytes: 4096, maxDepth: 8}, rateLimit: {ratePerSecond: 50, burst: 100}});
+		try {
+			const response = await limited.get('/health');
+			expect(response.status).toBe(200);
+			expect(response.body.limits).toEqual({body_limit_bytes: 500_000, max_batch_events: 250, max_event_bytes: 4096, max_depth: 8, rate_limit: {rate_per_second: 50, burst: 100}, query_rate_limit: null});
+		} finally {
+			await limited.close();
+		}
+	});
+
+	it('GET /health says rate_limit: null when the rate limit is off, and the default limits otherwise', async () => {
+		const unlimited = await startCollector({memory: true, rateLimit: false});
+		try {
+			expect((await unlimited.get('/health')).body.limits).toEqual({body_limit_bytes: 1_048_576, max_batch_events: 1000, max_event_bytes: 65_536, max_depth: 32, rate_limit: null, query_rate_limit: null});
+		} finally {
+			await unlimited.close();
+		}
+	});
+
 	it('GET /metrics counts ingested, duplicates and rejected by reason in Prometheus text', async () => {
 		await api.post('/events', event({id: 'm'}));
 		await api.post('/events', event({id: 'm'}));
@@ -268,6 +288,35 @@ describe('collector body limit', () => {
 		expect(response.status).toBe(413);
 		expect((await api.get('/events')).body.count).toBe(0);
 		expect((await api.get('/metrics')).body).toContain('topicbus_collector_rejected_total{reason="too-large"} 1');
+		await api.close();
+	});
+});
+
+describe('collector per-event size limit', () => {
+	// data {"s":"x...x"} is 8 + N bytes of JSON, metadata {} is 2: N = 90 is exactly 100 bytes.
+	const sized = (id: string, length: number) => event({id, data: {s: 'x'.repeat(length)}});
+
+	it('accepts an event whose data + metadata JSON is exactly maxEventBytes', async () => {
+		const api = await startCollector({memory: true, limits: {maxEventBytes: 100}});
+		expect((await api.post('/events', sized('fits', 90))).status).toBe(201);
+		await api.close();
+	});
+
+	it('refuses a batch above maxBatchEvents with 400 naming the body and the limit', async () => {
+		const api = await startCollector({memory: true, maxBatchEvents: 3});
+		const response = await api.post('/events/batch', [sized('a', 1), sized('b', 1), sized('c', 1), sized('d', 1)]);
+		expect(response.status).toBe(400);
+		expect(response.body.errors).toEqual([{index: 0, field: 'body', message: 'must NOT have more than 3 items'}]);
+		await api.close();
+	});
+
+	it('refuses a batch with one event a byte over: 400 naming the event, nothing stored, counted as too-large', async () => {
+		const api = await startCollector({memory: true, limits: {maxEventBytes: 100}});
+		const response = await api.post('/events/batch', [sized('a', 10), sized('b', 91)]);
+		expect(response.status).toBe(400);
+		expect(response.body).toMatchObject({error: 'invalid_event', collected: 0, failed: 1, errors: [{index: 1, field: 'data', message: 'data and metadata take 101 bytes, more than the limit of 100'}]});
+		expect((await api.get('/events')).body.count).toBe(0);
+		expect((await api.get('/metrics')).body).toContain('topicbus_collector_rejected_total{reason="too-large"} 2');
 		await api.close();
 	});
 });

@@ -1,6 +1,6 @@
 import {CloudEvent, HTTP} from 'cloudevents';
 import {Webhook} from 'standardwebhooks';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {CollectorConfigError, createCollector} from '../../src/collector/index.js';
 import {RateLimiter} from '../../src/collector/rate-limit.js';
 import {startCollector, type TestCollector} from './helpers.js';
@@ -214,5 +214,54 @@ describe('Standard Webhooks signatures (the standardwebhooks package signs)', ()
 		const at = new Date();
 		const headers = {'webhook-id': 'msg_6', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(old).sign('msg_6', at, body)};
 		expect((await api.post('/events', body, headers)).status).toBe(201);
+	});
+});
+
+describe('collector query rate limit (opt-in)', () => {
+	let now = 0;
+	let api: TestCollector;
+	const keyA = {'x-api-key': 'reader-key-a'};
+	const keyB = {'x-api-key': 'reader-key-b'};
+
+	beforeEach(async () => {
+		now = 0;
+		api = await startCollector({memory: true, apiKeys: ['reader-key-a', 'reader-key-b'], queryRateLimit: {ratePerSecond: 2, burst: 3, now: () => now}});
+	});
+
+	afterEach(async () => {
+		await api.close();
+	});
+
+	it('answers 429 with Retry-After once a client used its burst of reads', async () => {
+		for (let index = 0; index < 3; index++) expect((await api.get('/events', keyA)).status).toBe(200);
+		const refused = await api.get('/events/stats', keyA);
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get('retry-after')).toBe('1');
+		expect(refused.body).toEqual({error: 'rate_limited', message: 'Too many read requests from this client', retry_after_ms: 500});
+	});
+
+	it('refills at ratePerSecond', async () => {
+		for (let index = 0; index < 3; index++) await api.get('/events', keyA);
+		now += 500;
+		expect((await api.get('/events', keyA)).status).toBe(200);
+		expect((await api.get('/events', keyA)).status).toBe(429);
+	});
+
+	it('keeps one bucket per API key', async () => {
+		for (let index = 0; index < 3; index++) await api.get('/events', keyA);
+		expect((await api.get('/events', keyA)).status).toBe(429);
+		expect((await api.get('/events', keyB)).status).toBe(200);
+	});
+
+	it('never limits /health, ingest, or a request without a valid key (that one is a 401)', async () => {
+		for (let index = 0; index < 3; index++) await api.get('/events', keyA);
+		expect((await api.get('/health')).status).toBe(200);
+		expect((await api.post('/events', event(), keyA)).status).toBe(201);
+		expect((await api.get('/events')).status).toBe(401);
+	});
+
+	it('counts refusals in topicbus_collector_query_rate_limited_total', async () => {
+		for (let index = 0; index < 5; index++) await api.get('/events', keyA);
+		expect((await api.get('/metrics', keyB)).body).toContain('topicbus_collector_query_rate_limited_total 2\n');
 	});
 });

@@ -1,5 +1,6 @@
+import {statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CollectorClosedError, CollectorQueryError} from '../../src/collector/errors.js';
 import {MemoryStore} from '../../src/collector/memory-store.js';
 import {parseQuery} from '../../src/collector/query.js';
@@ -298,5 +299,45 @@ describe('parseQuery()', () => {
 		} catch (error) {
 			expect(error).toMatchObject({code: 'ERR_COLLECTOR_QUERY', parameter});
 		}
+	});
+});
+
+describe('SqliteStore checkpoints on a worker thread', () => {
+	let temp: {dir: string; remove: () => void};
+
+	beforeEach(() => {
+		temp = tempDir();
+	});
+
+	afterEach(() => temp.remove());
+
+	const many = (count: number, prefix: string) => Array.from({length: count}, (_, index) => record({eventId: `${prefix}-${index}`, data: {index, text: 'x'.repeat(200)}}));
+
+	it('copies the WAL into the database file once checkpointRows rows were committed, without a close', async () => {
+		const path = join(temp.dir, 'events.db');
+		const store = new SqliteStore({path, checkpointIntervalMs: 60_000, checkpointRows: 500});
+		const before = statSync(path).size;
+		await store.insert(many(2_000, 'a'));
+		// The worker runs the checkpoint while the event loop stays free; the database file grows when it is done.
+		await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before), {timeout: 10_000, interval: 20});
+		expect(store.health().status).toBe('healthy');
+		await store.close();
+	});
+
+	it('close() stops the worker, truncates the WAL, and every committed row is in the file', async () => {
+		const path = join(temp.dir, 'events.db');
+		const store = new SqliteStore({path, checkpointIntervalMs: 60_000, checkpointRows: 100});
+		await store.insert(many(1_000, 'b'));
+		await store.close();
+		expect(statSync(`${path}-wal`, {throwIfNoEntry: false})?.size ?? 0).toBe(0);
+		const reopened = new SqliteStore({path, checkpointIntervalMs: 0});
+		expect(reopened.health().total_events).toBe(1_000);
+		await reopened.close();
+	});
+
+	it('an in-memory database has no worker and still works (nothing to checkpoint)', async () => {
+		const store = new SqliteStore({path: ':memory:', checkpointIntervalMs: 1_000, checkpointRows: 10});
+		expect(await store.insert(many(50, 'c'))).toHaveLength(50);
+		await store.close();
 	});
 });
