@@ -3,11 +3,11 @@
  * The `topicbus` command line: exports a schema folder as OpenAPI or AsyncAPI, or writes its TypeScript types.
  * Importing this module has no side effects; it runs {@link main} only when executed directly.
  */
-import {mkdirSync, realpathSync, writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {EventBusError} from './errors.js';
+import {isEntryPoint} from './internal/entry-point.js';
 import {toAsyncApi} from './schema/asyncapi.js';
 import {generateTypes} from './schema/generate-types.js';
 import {toOpenApi} from './schema/openapi.js';
@@ -140,15 +140,4 @@ function isSystemError(error: unknown): error is Error {
 	return error instanceof Error && typeof (error as {code?: unknown}).code === 'string';
 }
 
-// Also true when started through a symbolic link, as npm's `node_modules/.bin/topicbus` is.
-function isEntryPoint(): boolean {
-	const entry = process.argv[1];
-	if (entry === undefined) return false;
-	try {
-		return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-	} catch {
-		return false;
-	}
-}
-
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * (for the in-memory store and the live stream). Every value is checked here; stores bind them as parameters.
  */
 // The seam onto routing: event-type patterns mean exactly what they mean in `subscribe`.
-import {compilePattern, defaultTopicLimits} from '../routing/topic.js';
+import {compileTopicMatcher} from '../routing/index.js';
 import {CollectorQueryError} from './errors.js';
 import {severities, type EventFilter, type EventQuery, type EventRecord, type Severity} from './types.js';
 
@@ -43,7 +43,7 @@ export function typeMatcher(pattern: string): (topic: string) => boolean {
 	let matcher = matcherCache.get(pattern);
 	if (matcher === undefined) {
 		try {
-			matcher = compilePattern(pattern, defaultTopicLimits);
+			matcher = compileTopicMatcher(pattern);
 		} catch (error) {
 			throw new CollectorQueryError('event_type', error instanceof Error ? error.message : String(error), {cause: error});
 		}
