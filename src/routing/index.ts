@@ -3,4 +3,4 @@
  * it onto another grammar, such as the NATS bridge) and the pattern matcher.
  */
 export {compileTopicMatcher, deadLetterTopic, matchesTopic, type TopicMatcher} from './topic-matcher.js';
-export {assertTopic, defaultTopicLimits, isReservedTopic, parsePattern, type PatternSegment, type TopicLimits} from './topic.js';
+export {assertTopic, defaultTopicLimits, isReservedTopic, parsePattern, resolveTopicLimits, type PatternSegment, type TopicLimits} from './topic.js';

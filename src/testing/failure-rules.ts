@@ -1,6 +1,6 @@
 import {InvalidTopicError} from '../errors.js';
 import {assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
-import {compilePattern, defaultTopicLimits, type TopicLimits} from '../routing/topic.js';
+import {compileTopicMatcher, defaultTopicLimits, type TopicLimits} from '../routing/index.js';
 import type {BusEvent} from '../types.js';
 
 /**
@@ -93,7 +93,7 @@ export class FailureRules {
 			return {name: target, matchesTopic: this.#tryCompile(target)};
 		}
 		if (typeof target === 'object' && target !== null) {
-			if ('topic' in target && typeof target.topic === 'string') return {name: undefined, matchesTopic: compilePattern(target.topic, this.#limits)};
+			if ('topic' in target && typeof target.topic === 'string') return {name: undefined, matchesTopic: compileTopicMatcher(target.topic, this.#limits)};
 			if ('subscription' in target && typeof target.subscription === 'string' && target.subscription !== '') {
 				return {name: target.subscription, matchesTopic: undefined};
 			}
@@ -103,7 +103,7 @@ export class FailureRules {
 
 	#tryCompile(pattern: string): ((topic: string) => boolean) | undefined {
 		try {
-			return compilePattern(pattern, this.#limits);
+			return compileTopicMatcher(pattern, this.#limits);
 		} catch (error) {
 			// Not a pattern: the string can only be a subscription name.
 			if (error instanceof InvalidTopicError) return undefined;

@@ -1,4 +1,4 @@
-import {compilePattern, defaultTopicLimits, type TopicLimits} from '../routing/topic.js';
+import {compileTopicMatcher, defaultTopicLimits, type TopicLimits} from '../routing/index.js';
 import type {BusEvent, DeadLetter, SubscriptionInfo} from '../types.js';
 
 /** One successful delivery, as recorded by a mock bus or a test harness. */
@@ -47,7 +47,7 @@ export class Recorder {
 
 	/** The matcher of `pattern`, with this recorder's topic limits. @throws {InvalidTopicError} for a bad pattern. */
 	matcher(pattern: string): (topic: string) => boolean {
-		return compilePattern(pattern, this.#limits);
+		return compileTopicMatcher(pattern, this.#limits);
 	}
 
 	/** Records an event published through `publish`/`publishSync`/`publishBatch`; the bus's own `$`-events are left out. */
@@ -76,13 +76,13 @@ export class Recorder {
 
 	published(pattern?: string): BusEvent[] {
 		if (pattern === undefined) return [...this.#published];
-		const matches = compilePattern(pattern, this.#limits);
+		const matches = compileTopicMatcher(pattern, this.#limits);
 		return this.#published.filter(event => matches(event.topic));
 	}
 
 	delivered(pattern?: string): DeliveryRecord[] {
 		if (pattern === undefined) return [...this.#delivered];
-		const matches = compilePattern(pattern, this.#limits);
+		const matches = compileTopicMatcher(pattern, this.#limits);
 		return this.#delivered.filter(record => matches(record.event.topic));
 	}
 

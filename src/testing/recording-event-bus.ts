@@ -1,6 +1,6 @@
 import {EventBus} from '../core/event-bus.js';
 import type {EventBusOptions} from '../core/bus-options.js';
-import {resolveTopicLimits} from '../routing/topic.js';
+import {resolveTopicLimits} from '../routing/index.js';
 import type {
 	BatchItemOf,
 	BusEvent,
