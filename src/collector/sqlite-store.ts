@@ -430,8 +430,11 @@ export class SqliteStore implements EventStore {
 		const worker = this.#checkpointer;
 		this.#checkpointer = undefined;
 		if (worker !== undefined) {
-			// The worker finishes a checkpoint in progress, closes its connection, and exits.
+			// The worker finishes a checkpoint in progress, closes its connection, and exits. It is unref'd so that it
+			// never keeps a process alive on its own; while close() waits for it, it must, or a process with nothing
+			// else to do exits before the worker does (a top-level `await close()` would never settle).
 			const exited = new Promise(resolve => worker.once('exit', resolve));
+			worker.ref();
 			worker.postMessage('close');
 			await exited;
 		}
