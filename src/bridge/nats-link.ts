@@ -111,7 +111,14 @@ export async function openNatsLink(options: LinkOptions): Promise<NatsLink> {
 		reconnectJitter: options.reconnectJitterMs,
 		waitOnFirstConnect: false,
 	});
-	void watchStatus(connection, options.onStatus);
+	watchStatus(connection, options.onStatus).catch((error: unknown) => {
+		// A listener that throws must not become an unhandled rejection (it would crash the app); it is told once.
+		try {
+			options.onStatus({type: 'error', error});
+		} catch {
+			// Nothing left to report to.
+		}
+	});
 	return new NodeNatsLink(connection);
 }
 

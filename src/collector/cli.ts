@@ -112,7 +112,14 @@ function serverOptions(values: Values): CollectorOptions {
 async function serve(values: Values, io: CollectorCliIo): Promise<number> {
 	const collector = createCollector(serverOptions(values));
 	const port = integer(values, 'port') ?? 8000;
-	const {url} = await collector.listen({host: (values['host'] as string | undefined) ?? '127.0.0.1', port});
+	let url: string;
+	try {
+		({url} = await collector.listen({host: (values['host'] as string | undefined) ?? '127.0.0.1', port}));
+	} catch (error) {
+		// The store (and its checkpoint worker) is open already: close it, or the process never exits.
+		await collector.close();
+		throw error;
+	}
 	const storage = values['memory'] === true ? 'in memory' : `in ${String(values['db'] ?? 'events.db')}`;
 	io.stdout(`topicbus-collector listening on ${url} (events stored ${storage})\n`);
 	io.onListening?.(collector, url);
@@ -126,11 +133,11 @@ async function serve(values: Values, io: CollectorCliIo): Promise<number> {
 async function readJson(values: Values, path: string): Promise<unknown> {
 	let url = values['url'] as string | undefined;
 	let local: Collector | undefined;
-	if (url === undefined) {
-		local = createCollector({db: (values['db'] as string | undefined) ?? 'events.db', rateLimit: false});
-		url = (await local.listen({port: 0})).url;
-	}
 	try {
+		if (url === undefined) {
+			local = createCollector({db: (values['db'] as string | undefined) ?? 'events.db', rateLimit: false});
+			url = (await local.listen({port: 0})).url;
+		}
 		const key = (values['api-key'] as string[] | undefined)?.[0];
 		const response = await fetch(new URL(path, url), {headers: key === undefined ? {} : {'x-api-key': key}});
 		const body = (await response.json()) as {message?: string};

@@ -199,7 +199,8 @@ function registerAuth(app: FastifyInstance, context: HttpServerContext): void {
 /** One request per read for each client (its API key, else its address); after authentication, so keys are known. */
 function registerQueryRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: CollectorMetrics): void {
 	app.addHook('onRequest', async (request, reply) => {
-		if (request.method !== 'GET' || publicPaths(request.url.split('?')[0]!)) return;
+		// fastify answers HEAD with the GET handler: it runs the same query, so it is a read too.
+		if ((request.method !== 'GET' && request.method !== 'HEAD') || publicPaths(request.url.split('?')[0]!)) return;
 		const client = request.apiKey === undefined ? `address:${request.ip}` : `key:${request.apiKey.key}`;
 		const decision = limiter.take(new Map([[client, 1]]));
 		if (decision.allowed) return;

@@ -18,7 +18,7 @@ const compareAscending = (a: Entry, b: Entry): number => a.record.timestamp - b.
 export class MemoryStore implements EventStore {
 	readonly kind = 'memory';
 	onWrite: ((report: WriteReport) => void) | undefined = undefined;
-	readonly #entries: Entry[] = [];
+	#entries: Entry[] = [];
 	readonly #keys = new Set<string>();
 	#sequence = 0;
 	#closed = false;
@@ -93,8 +93,7 @@ export class MemoryStore implements EventStore {
 		const kept = this.#entries.filter(entry => options.before === undefined || entry.record.timestamp >= options.before);
 		const overflow = options.maxEvents === undefined ? 0 : Math.max(0, kept.length - options.maxEvents);
 		const survivors = kept.slice(overflow);
-		this.#entries.length = 0;
-		this.#entries.push(...survivors);
+		this.#entries = survivors;
 		this.#keys.clear();
 		for (const entry of survivors) this.#keys.add(`${entry.record.sourceSystem}\u0000${entry.record.eventId}`);
 		return before - survivors.length;

@@ -72,6 +72,12 @@ export class RateLimiter {
 		for (const [source, bucket] of this.#buckets) {
 			if (bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.#rate >= this.#burst) this.#buckets.delete(source);
 		}
+		// Still full (every bucket recently charged): the oldest go, so memory stays bounded; a source forgotten this
+		// way starts again with a full bucket, which errs on the side of letting it through.
+		for (const source of this.#buckets.keys()) {
+			if (this.#buckets.size < maxBuckets) break;
+			this.#buckets.delete(source);
+		}
 	}
 
 	/** Charges `counts` (events per source) if every source has the tokens; otherwise charges nothing. */

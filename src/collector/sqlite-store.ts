@@ -171,6 +171,7 @@ export class SqliteStore implements EventStore {
 	#rowsSinceCheckpoint = 0;
 	readonly #checkpointRows: number;
 	#closed = false;
+	#closing: Promise<void> | undefined;
 	#lastError: string | undefined;
 
 	constructor(options: SqliteStoreOptions) {
@@ -223,7 +224,7 @@ export class SqliteStore implements EventStore {
 	}
 
 	insert(records: readonly EventRecord[]): Promise<readonly InsertOutcome[]> {
-		if (this.#closed) return Promise.reject(new CollectorClosedError('store'));
+		if (this.#closed || this.#closing !== undefined) return Promise.reject(new CollectorClosedError('store'));
 		if (records.length === 0) return Promise.resolve([]);
 		return new Promise((resolve, reject) => {
 			this.#pending.push({records, enqueuedAt: performance.now(), resolve, reject});
@@ -423,7 +424,13 @@ export class SqliteStore implements EventStore {
 	}
 
 	/** Commits everything pending, checkpoints the WAL into the file, and closes the database. */
-	async close(): Promise<void> {
+	close(): Promise<void> {
+		// One teardown however often it is called; from its start, new writes are refused (they would land after it).
+		this.#closing ??= this.#close();
+		return this.#closing;
+	}
+
+	async #close(): Promise<void> {
 		if (this.#closed) return;
 		while (this.#pending.length > 0) this.#flush();
 		clearInterval(this.#checkpointTimer);

@@ -11,8 +11,14 @@ export type AsyncContextSetting = boolean | 'auto';
  */
 export type AsyncContextMode = 'always' | 'never' | 'while-handling';
 
+/** What the storage carries: the event being handled, and the context (one per bus) whose handler handles it. */
+interface Handling {
+	readonly context: HandlerContext;
+	readonly event: BusEvent;
+}
+
 // One store for the process, created on first use: correlation follows a workflow even across two buses.
-let storage: AsyncLocalStorage<BusEvent> | undefined;
+let storage: AsyncLocalStorage<Handling> | undefined;
 // Handler calls running, or whose promise is pending, under `while-handling`, across every bus of the process: the
 // storage may be disabled only when there are none, because disabling it loses the event of those in flight.
 let handlersInFlight = 0;
@@ -60,12 +66,12 @@ function releaseHandler(): void {
  */
 export class HandlerContext {
 	readonly #mode: AsyncContextMode;
-	readonly #storage: AsyncLocalStorage<BusEvent> | undefined;
+	readonly #storage: AsyncLocalStorage<Handling> | undefined;
 	#current: BusEvent | undefined;
 
 	constructor(mode: AsyncContextMode) {
 		this.#mode = mode;
-		this.#storage = mode === 'never' ? undefined : (storage ??= new AsyncLocalStorage<BusEvent>());
+		this.#storage = mode === 'never' ? undefined : (storage ??= new AsyncLocalStorage<Handling>());
 	}
 
 	/**
@@ -94,9 +100,14 @@ export class HandlerContext {
 		else this.#storage.exit(fn);
 	}
 
-	/** The event whose handler is running now, if any. */
+	/** The event whose handler is running now, if any, on this bus or (across awaits) on another one: what correlation inherits. */
 	current(): BusEvent | undefined {
-		return this.#current ?? this.#storage?.getStore();
+		return this.#current ?? this.#storage?.getStore()?.event;
+	}
+
+	/** Whether a handler of this context's own bus is running now (another bus's handler does not count). */
+	isHandling(): boolean {
+		return this.#current !== undefined || this.#storage?.getStore()?.context === this;
 	}
 
 	#run(event: BusEvent, handler: (event: never) => unknown): unknown {
@@ -107,7 +118,7 @@ export class HandlerContext {
 		try {
 			if (this.#storage === undefined) return handler(event as never);
 			if (this.#mode === 'always') isAlwaysOn = true;
-			return this.#storage.run(event, handler, event as never);
+			return this.#storage.run({context: this, event}, handler, event as never);
 		} finally {
 			this.#current = previous;
 		}

@@ -57,7 +57,8 @@ export class PriorityBuffer<T extends {readonly priority: number}> {
 	/** Removes everything, highest priority first. */
 	clear(): T[] {
 		const items: T[] = [];
-		for (const level of this.#levels) items.push(...level.items.clear());
+		// No spread: a level may hold more items than a call can take as arguments.
+		for (const level of this.#levels) for (const item of level.items.clear()) items.push(item);
 		this.#levels.length = 0;
 		this.#length = 0;
 		return items;

@@ -39,8 +39,9 @@ export const fetchTransport: HttpTransport = async (request, signal) => {
 	const response = await fetch(request.url, {method: 'POST', headers: request.headers, body: request.body, signal});
 	const retryAfter = response.headers.get('retry-after');
 	if (response.ok) {
-		// Read to the end so the connection goes back to the pool.
-		await response.arrayBuffer();
+		// Read to its end (so the connection goes back to the pool and a stalled answer times out), but never more
+		// than a reason's worth: a 2xx body carries nothing we need and may be of any size.
+		await readReason(response);
 		return {status: response.status, retryAfter, reason: ''};
 	}
 	return {status: response.status, retryAfter, reason: await readReason(response)};

@@ -216,6 +216,15 @@ describe.each(implementations)('%s (the EventStore contract)', (_name, make) => 
 		expect(store.health().total_events).toBe(4);
 	});
 
+	it('prune() keeps more survivors than a call can take as arguments, and still knows them as duplicates', async () => {
+		const count = 200_000;
+		const records = Array.from({length: count}, (_, index) => record({eventId: `id-${index}`, timestamp: base + index}));
+		for (let start = 0; start < count; start += 20_000) await store.insert(records.slice(start, start + 20_000));
+		expect(await store.prune({before: base + 10})).toBe(10);
+		expect(store.health().total_events).toBe(count - 10);
+		expect(await store.insert([record({eventId: `id-${count - 1}`, timestamp: base + count - 1})])).toEqual(['duplicate']);
+	}, 60_000);
+
 	it('after close() every method rejects with CollectorClosedError', async () => {
 		await store.close();
 		await expect(store.insert([record()])).rejects.toBeInstanceOf(CollectorClosedError);

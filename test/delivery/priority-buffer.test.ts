@@ -105,6 +105,16 @@ describe('PriorityBuffer levels', () => {
 		expect(buffer.levelCount).toBeLessThanOrEqual(1);
 	});
 
+	test('clear() - returns every item of a level larger than a call can take as arguments', () => {
+		const buffer = new PriorityBuffer<Item>();
+		const count = 300_000;
+		for (let index = 0; index < count; index++) buffer.push(item(`e${index}`, 0));
+		const cleared = buffer.clear();
+		expect(cleared).toHaveLength(count);
+		expect(cleared[count - 1]!.name).toBe(`e${count - 1}`);
+		expect(buffer.length).toBe(0);
+	});
+
 	test('levels - clear() removes every level', () => {
 		const buffer = new PriorityBuffer<Item>();
 		for (const priority of [1, 2, 3]) buffer.push(item(`p${priority}`, priority));
