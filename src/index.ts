@@ -15,7 +15,7 @@ registerProducerFactory((bus, options) => buildProducer(bus, options));
 
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
-export {serializeError} from './core/serialize-error.js';
+export {serializeError} from './internal/serialize-error.js';
 export {compileTopicMatcher, matchesTopic} from './routing/index.js';
 export {LoggingConsumer} from './consumers/logging-consumer.js';
 export {defaultRedactPaths} from './consumers/redaction.js';
@@ -69,7 +69,7 @@ export type {DeadLetterInput, StoredDeadLetter, StoredDeadLetterReason, DeadLett
 export type {DeadLetterReplayFailure} from './consumers/dead-letter-replay-error.js';
 export type {DeadLetterFileProblem} from './consumers/dead-letter-file-error.js';
 export type {FileSystem as DeadLetterFileSystem} from './consumers/json-lines-file.js';
-export type {SerializedError} from './core/serialize-error.js';
+export type {SerializedError} from './internal/serialize-error.js';
 export type {ConsumerSettings} from './consumers/consumer-settings.js';
 export type {Producer, ProducerOptions, ScopedTopic, PrefixedTopic, ScopedPayload, ScopedBatchItem} from './producers/producer.js';
 export type {TrackOptions, TrackTarget} from './producers/tracked.js';

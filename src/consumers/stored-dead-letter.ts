@@ -5,7 +5,7 @@
 import {assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, DeadLetterReason} from '../types.js';
 import {describeThrown, isSmallTree} from '../internal/bounded-json.js';
-import {isSerializedError, serializeError, type SerializedError} from '../core/serialize-error.js';
+import {isSerializedError, serializeError, type SerializedError} from '../internal/serialize-error.js';
 
 /** Why an event is in the store: the bus's dead-letter reasons, plus `schema-rejected` for refused publishes. */
 export type StoredDeadLetterReason = DeadLetterReason | 'schema-rejected';

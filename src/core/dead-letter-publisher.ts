@@ -4,7 +4,7 @@ import type {DeliveryStats} from '../delivery/subscriber.js';
 import type {BusEvent, DeadLetter} from '../types.js';
 import type {DiagnosticsChannel} from './diagnostics-channel.js';
 import type {EventFactory} from './event-factory.js';
-import {serializeError} from './serialize-error.js';
+import {serializeError} from '../internal/serialize-error.js';
 
 /** `serializeError`, guarded: whatever a handler threw, a dead letter is never lost to a failure to describe it. */
 function serializeErrorSafely(error: unknown): ReturnType<typeof serializeError> {

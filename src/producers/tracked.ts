@@ -1,5 +1,5 @@
 import {assertFunction, assertOptionalFunction, assertOptionalObject, assertString, fail} from '../internal/assert.js';
-import {serializeError} from '../core/serialize-error.js';
+import {serializeError} from '../internal/serialize-error.js';
 import {describeThrown} from '../internal/bounded-json.js';
 import type {PublishOptions} from '../types.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {isSerializedError, serializeError} from '../../src/core/serialize-error.js';
+import {isSerializedError, serializeError} from '../../src/internal/serialize-error.js';
 
 function hostileValues(): Record<string, unknown> {
 	const revoked = Proxy.revocable({}, {});

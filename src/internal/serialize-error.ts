@@ -1,4 +1,4 @@
-import {describeThrown, toBoundedJson} from '../internal/bounded-json.js';
+import {describeThrown, toBoundedJson} from './bounded-json.js';
 
 /** A thrown value as plain, JSON-safe data: what dead letters carry, the dead-letter store keeps, and `tracked()` publishes. */
 export interface SerializedError {
