@@ -3,7 +3,7 @@ import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertFunction, assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
+import {assertFunction, fail} from '../internal/assert.js';
 import {performance} from 'node:perf_hooks';
 import {Router} from '../routing/router.js';
 import type {
@@ -43,6 +43,7 @@ import {IdleTracker} from './idle-tracker.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
+import {Shutdown, type BusState} from './shutdown.js';
 import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
@@ -59,8 +60,7 @@ export function registerProducerFactory(factory: ProducerFactory): void {
 
 export {deadLetterTopic} from './dead-letter-publisher.js';
 
-/** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
-export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
+export type {BusState} from './shutdown.js';
 
 /**
  * An in-process event bus: publish events to topics, subscribe with patterns.
@@ -101,10 +101,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	#rejected = 0;
 	#seq = 0;
 	#state: BusState = 'running';
-	#stopping: Promise<StopReport> | undefined;
-	/** Ends a stop's wait for the drain now, as its timeout would (a close with a shorter timeout calls it). */
-	#cutShort: () => void = () => {};
-	#closing: Promise<StopReport> | undefined;
+	readonly #shutdown: Shutdown;
 	readonly #host: SubscriberHost;
 	/** Stream subscribers whose deliveries idleness ignores (a test engine's `detachedStreams`); else undefined. */
 	readonly #detachedStreams: Set<Subscriber> | undefined;
@@ -191,6 +188,23 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				this.#updateHold();
 			},
 		};
+		this.#shutdown = new Shutdown({
+			ingress: this.#ingress,
+			consumers: this.#consumers,
+			idle: this.#idle,
+			subscriptions: this.#subscriptions,
+			diagnostics: this.#diagnostics,
+			context: this.#context,
+			enter: state => {
+				this.#state = state;
+			},
+			dropUndispatched: (event, reason, detail) => this.#dropUndispatched(event, reason, detail),
+			releaseHolders: () => {
+				this.#holders.clear();
+				this.#updateHold();
+			},
+			metrics: () => this.getMetrics(),
+		});
 		engine.attach?.({
 			isInHandler: () => this.#context.current() !== undefined,
 			whenSettled: () => this.#idle.whenSettled(),
@@ -505,14 +519,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * already running are not interrupted. Idempotent.
 	 */
 	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		let timeoutMs: number | undefined;
-		try {
-			timeoutMs = shutdownTimeout(options);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		this.#stopping ??= this.#stop(timeoutMs);
-		return this.#fromHandler(this.#stopping);
+		return this.#shutdown.stop(options);
 	}
 
 	/**
@@ -524,50 +531,12 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * happened up to the close: `abandoned` by the stop or the close, and the metrics as of the close.
 	 */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		let timeoutMs: number | undefined;
-		try {
-			timeoutMs = shutdownTimeout(options);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		this.#closing ??= this.#close(timeoutMs);
-		return this.#fromHandler(this.#closing);
+		return this.#shutdown.close(options);
 	}
 
 	/** Closes the bus: `await using bus = new EventBus()`. */
 	async [Symbol.asyncDispose](): Promise<void> {
 		await this.close();
-	}
-
-	/**
-	 * Called from inside a handler, a shutdown cannot wait for every handler (this one among them): the caller gets
-	 * a report at once (`drained: false`), while the shutdown goes on and emits `stopped`/`closed` when done.
-	 */
-	#fromHandler(shutdown: Promise<StopReport>): Promise<StopReport> {
-		if (this.#context.current() === undefined) return shutdown;
-		return Promise.resolve({drained: false, abandoned: 0, metrics: this.getMetrics()});
-	}
-
-	async #close(timeoutMs: number | undefined): Promise<StopReport> {
-		const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-		this.#stopping ??= this.#stop(timeoutMs);
-		let report = await settleWithin(this.#stopping, remaining(deadline));
-		if (report === undefined) {
-			// A stop already under way waits longer than this close may: cut it short, as its own timeout would.
-			this.#cutShort();
-			report = await this.#stopping;
-		}
-		// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
-		const closed = await settleWithin(
-			this.#consumers.closeAll().then(() => true),
-			remaining(deadline),
-		);
-		if (closed === undefined) this.#diagnostics.warn('ERR_CONSUMER_CLOSE_TIMEOUT', `A consumer did not close within ${timeoutMs} ms; the bus closed without it`);
-		const closeReport: StopReport = {drained: report.drained, abandoned: report.abandoned, metrics: this.getMetrics()};
-		this.#state = 'closed';
-		this.#subscriptions.removeAll();
-		this.#diagnostics.emit('closed', closeReport);
-		return closeReport;
 	}
 
 	/** The bus's counters and gauges, as of now. */
@@ -650,62 +619,5 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
-	}
-
-	async #stop(timeoutMs: number | undefined): Promise<StopReport> {
-		this.#state = 'stopping';
-		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
-		this.#consumers.flushEagerly();
-		const cutShort = new Promise<false>(resolve => {
-			this.#cutShort = () => resolve(false);
-		});
-		const isDrained = (await settleWithin(Promise.race([this.#idle.whenIdle().then(() => true), cutShort]), timeoutMs)) ?? false;
-		let abandoned = 0;
-		if (!isDrained) {
-			for (const event of this.#ingress.takeAll()) {
-				this.#dropUndispatched(event, 'shutdown', 'the bus stopped before it was dispatched');
-				abandoned++;
-			}
-			abandoned += this.#subscriptions.abandonPending();
-			// Nothing new is accepted now: a handler that still hangs must not hold back the dead letters of the
-			// abandoned events.
-			this.#holders.clear();
-			this.#updateHold();
-		}
-		this.#state = 'stopped';
-		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
-		this.#diagnostics.emit('stopped', report);
-		return report;
-	}
-}
-
-/** Timer delays above this fire at once in Node; a longer shutdown timeout means no timeout at all. */
-const maxTimerDelay = 2 ** 31 - 1;
-
-/** Validates `stop()`/`close()` options; `undefined` means no timeout. */
-function shutdownTimeout(options: {readonly timeoutMs?: number} | undefined): number | undefined {
-	assertOptionalObject('options', options);
-	assertInteger('options.timeoutMs', options?.timeoutMs, 0);
-	const timeoutMs = options?.timeoutMs;
-	return timeoutMs === undefined || timeoutMs > maxTimerDelay ? undefined : timeoutMs;
-}
-
-function remaining(deadline: number | undefined): number | undefined {
-	return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-}
-
-/** Settles like `promise`, or resolves with `undefined` after `timeoutMs` (never, when it is `undefined`). */
-async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T | undefined> {
-	if (timeoutMs === undefined) return promise;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<undefined>(resolve => {
-				timer = setTimeout(() => resolve(undefined), timeoutMs);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
 	}
 }
