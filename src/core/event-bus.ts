@@ -35,6 +35,7 @@ import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from '
 import {ConsumerRegistry} from './consumer-registry.js';
 import {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
+import {DispatchHold} from './dispatch-hold.js';
 import {takeEngine} from './engine.js';
 import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
@@ -93,10 +94,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	readonly #idle: IdleTracker;
 	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
-	/** Subscribers whose full buffer (`wait` policy) holds dispatch back. */
-	readonly #holders = new Set<Subscriber>();
-	/** Events in the queue whose delivery a handler awaits: while there are any, holders do not hold dispatch back. */
-	#awaitedByHandlers = 0;
+	readonly #hold: DispatchHold;
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
@@ -146,6 +144,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			isInHandler: () => this.#context.current() !== undefined,
 			scheduler: engine.scheduler,
 		});
+		this.#hold = new DispatchHold(this.#ingress, this.#diagnostics);
 		this.#detachedStreams = engine.detachedStreams ? new Set() : undefined;
 		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics, {
 			ignored: engine.detachedStreams ? () => this.#streamDeliveries() : () => 0,
@@ -171,22 +170,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			random: () => Math.random(),
 			now: () => performance.now(),
 			retryTimer: engine.retryTimer,
-			hold: subscriber => {
-				this.#holders.add(subscriber);
-				this.#updateHold();
-				if (this.#diagnostics.hasListeners('held')) {
-					const {id, name} = subscriber.settings;
-					this.#diagnostics.emit('held', {subscriptionId: id, subscriptionName: name, pending: subscriber.pending, queueSize: this.#ingress.size});
-				}
-			},
-			release: subscriber => {
-				this.#holders.delete(subscriber);
-				if (this.#diagnostics.hasListeners('released')) {
-					const {id, name} = subscriber.settings;
-					this.#diagnostics.emit('released', {subscriptionId: id, subscriptionName: name, heldMs: subscriber.heldMs});
-				}
-				this.#updateHold();
-			},
+			hold: subscriber => this.#hold.hold(subscriber),
+			release: subscriber => this.#hold.release(subscriber),
 		};
 		this.#shutdown = new Shutdown({
 			ingress: this.#ingress,
@@ -199,10 +184,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				this.#state = state;
 			},
 			dropUndispatched: (event, reason, detail) => this.#dropUndispatched(event, reason, detail),
-			releaseHolders: () => {
-				this.#holders.clear();
-				this.#updateHold();
-			},
+			releaseHolders: () => this.#hold.releaseAll(),
 			metrics: () => this.getMetrics(),
 		});
 		engine.attach?.({
@@ -282,7 +264,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			});
 			if (parent !== undefined) {
 				tracker.isAwaitedByHandler = true;
-				this.#awaitedByHandlers++;
+				this.#hold.awaitQueued();
 			}
 			this.#trackers.set(event, tracker);
 		}
@@ -297,7 +279,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			if (report === undefined) return Promise.resolve(event);
 			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
 			// the dispatcher reach it, or the handler, and so the holder, would never finish.
-			this.#updateHold();
+			this.#hold.update();
 			return report;
 		}
 		return offered.then<BusEvent | DeliveryReport>(
@@ -587,21 +569,11 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
 
-	/**
-	 * Holds dispatch back while a subscriber's buffer is full, unless an event a handler awaits is queued: the
-	 * dispatcher must reach it, or that handler (perhaps of the holding subscription) would wait forever.
-	 */
-	#updateHold(): void {
-		if (this.#holders.size > 0 && this.#awaitedByHandlers === 0) this.#ingress.hold();
-		else this.#ingress.resume();
-	}
-
 	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
 		const tracker = this.#trackers.get(event);
 		if (tracker !== undefined) {
 			this.#trackers.delete(event);
-			// Once the last such event is dispatched, holders hold dispatch back again (the dispatcher asks before each event).
-			if (tracker.isAwaitedByHandler && --this.#awaitedByHandlers === 0) this.#updateHold();
+			if (tracker.isAwaitedByHandler) this.#hold.awaitDispatched();
 		}
 		return tracker;
 	}
