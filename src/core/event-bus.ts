@@ -4,7 +4,6 @@ import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
 import {assertFunction, fail} from '../internal/assert.js';
-import {performance} from 'node:perf_hooks';
 import {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
@@ -45,6 +44,7 @@ import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
 import {Shutdown, type BusState} from './shutdown.js';
+import {createSubscriberHost} from './subscriber-host.js';
 import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
@@ -157,22 +157,17 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			stats: this.#stats,
 			isClosed: () => this.#state === 'closed',
 		});
-		this.#host = {
+		this.#host = createSubscriberHost({
 			stats: this.#stats,
 			context: this.#context,
-			freeze: event => this.#events.freezeTransformed(event),
-			deadLetter: letter => this.#deadLetters.publish(letter),
-			retrying: notice => this.#diagnostics.emit('retry', notice),
-			settled: () => this.#idle.check(),
-			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
-			delivered: notice => this.#diagnostics.emit('delivered', notice),
+			events: this.#events,
+			deadLetters: this.#deadLetters,
+			diagnostics: this.#diagnostics,
+			idle: this.#idle,
+			hold: this.#hold,
 			expire: this.#subscriptions.remove,
-			random: () => Math.random(),
-			now: () => performance.now(),
 			retryTimer: engine.retryTimer,
-			hold: subscriber => this.#hold.hold(subscriber),
-			release: subscriber => this.#hold.release(subscriber),
-		};
+		});
 		this.#shutdown = new Shutdown({
 			ingress: this.#ingress,
 			consumers: this.#consumers,
