@@ -1,9 +1,9 @@
-import {BatchInterruptedError, BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
+import {BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertFunction, fail} from '../internal/assert.js';
+import {assertFunction} from '../internal/assert.js';
 import {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
@@ -29,7 +29,6 @@ import type {
 	TopicOf,
 	WaitForOptions,
 } from '../types.js';
-import {rejectBatch, validateBatch} from './batch-validation.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
 import {ConsumerRegistry} from './consumer-registry.js';
 import {DeadLetterPublisher} from './dead-letter-publisher.js';
@@ -40,6 +39,7 @@ import {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {History, resolveHistoryQuery} from './history.js';
 import {IdleTracker} from './idle-tracker.js';
+import {publishBatch, type BatchPublisher} from './publish-batch.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
@@ -100,6 +100,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	#seq = 0;
 	#state: BusState = 'running';
 	readonly #shutdown: Shutdown;
+	readonly #batches: BatchPublisher;
 	readonly #host: SubscriberHost;
 	/** Stream subscribers whose deliveries idleness ignores (a test engine's `detachedStreams`); else undefined. */
 	readonly #detachedStreams: Set<Subscriber> | undefined;
@@ -168,6 +169,14 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			expire: this.#subscriptions.remove,
 			retryTimer: engine.retryTimer,
 		});
+		this.#batches = {
+			assertAccepting: () => this.#assertAccepting('publishBatch'),
+			events: this.#events,
+			ingress: this.#ingress,
+			overflow: this.#options.overflow,
+			maxQueueSize: this.#options.maxQueueSize,
+			reject: this.#reject,
+		};
 		this.#shutdown = new Shutdown({
 			ingress: this.#ingress,
 			consumers: this.#consumers,
@@ -331,45 +340,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * (`stop()`, the waiting-producers cap): it then rejects with `BatchInterruptedError`, whose `accepted` lists the
 	 * envelopes queued before (they are delivered; the rest were never accepted), or with the plain error when none was.
 	 */
-	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
-		if (!Array.isArray(items)) fail('items', 'an array', items);
-		try {
-			this.#assertAccepting('publishBatch');
-		} catch (error) {
-			rejectBatch(items, error, [], this.#reject);
-			throw error;
-		}
-		const {events, errors} = validateBatch(items, this.#events);
-		let failure: Error | undefined;
-		if (errors.length > 0) failure = new BatchValidationError(errors);
-		else if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
-			failure = new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
-		}
-		if (failure !== undefined) {
-			rejectBatch(items, failure, errors, this.#reject);
-			throw failure;
-		}
-		for (let index = 0; index < events.length; index++) {
-			const event = events[index]!;
-			let interruption: unknown;
-			const offered = this.#ingress.offer(event);
-			if (offered === 'full') {
-				interruption = new QueueFullError(event.topic, this.#options.maxQueueSize);
-			} else if (typeof offered === 'object') {
-				try {
-					await offered;
-				} catch (error) {
-					interruption = error;
-				}
-			}
-			if (interruption !== undefined) {
-				// Accepted events may already be delivered: they cannot be taken back, so the error names them.
-				for (const item of items.slice(index)) this.#reject(item.topic, item.payload, interruption);
-				if (index === 0) throw interruption;
-				throw new BatchInterruptedError(events.slice(0, index), events.length, interruption);
-			}
-		}
-		return events;
+	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		return publishBatch(items, this.#batches);
 	}
 
 	/**
