@@ -1,10 +1,10 @@
 import {BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import {DeliveryTracker} from '../delivery/delivery-tracker.js';
-import {HandlerContext} from '../delivery/handler-context.js';
-import {IngressQueue} from '../delivery/ingress-queue.js';
+import type {HandlerContext} from '../delivery/handler-context.js';
+import type {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
 import {assertFunction} from '../internal/assert.js';
-import {Router} from '../routing/router.js';
+import type {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
 	Bus,
@@ -30,22 +30,22 @@ import type {
 	WaitForOptions,
 } from '../types.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
-import {ConsumerRegistry} from './consumer-registry.js';
-import {DeadLetterPublisher} from './dead-letter-publisher.js';
+import {wireBus} from './bus-wiring.js';
+import type {ConsumerRegistry} from './consumer-registry.js';
+import type {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
-import {DispatchHold} from './dispatch-hold.js';
+import type {DispatchHold} from './dispatch-hold.js';
 import {takeEngine} from './engine.js';
-import {EventFactory} from './event-factory.js';
+import type {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
-import {History, resolveHistoryQuery} from './history.js';
-import {IdleTracker} from './idle-tracker.js';
+import {resolveHistoryQuery, type History} from './history.js';
+import type {IdleTracker} from './idle-tracker.js';
 import {publishBatch, type BatchPublisher} from './publish-batch.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
+import {Shutdown, type BusState} from './shutdown.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
-import {Shutdown, type BusState} from './shutdown.js';
-import {createSubscriberHost} from './subscriber-host.js';
-import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
+import {describeSubscriptions, type SubscriptionTable} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
 
@@ -110,65 +110,27 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		// Taken first, so that a constructor that throws on bad options cannot leave the engine for the next bus.
 		const engine = takeEngine();
 		this.#options = resolveBusOptions(options);
-		this.#router = new Router<Subscriber>({
-			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
-			cacheSize: this.#options.routeCacheSize,
-		});
-		this.#subscriptions = new SubscriptionTable(this.#router);
-		this.#consumers = new ConsumerRegistry(
-			(patterns, handler, options) => this.#subscribe(patterns, handler, options),
-			() => this.#idle.whenIdle(),
-		);
-		this.#history = new History(this.#options.historySize);
-		this.#context = new HandlerContext(this.#options.asyncContext);
-		this.#events = new EventFactory({
-			router: this.#router as Router<never>,
-			context: this.#context,
-			source: this.#options.source,
-			freezePayloads: this.#options.freezePayloads,
-			maxPayloadDepth: this.#options.maxPayloadDepth,
-			schemas: this.#options.schemas,
-			validation: this.#options.validation,
-			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
-		});
-		this.#ingress = new IngressQueue<BusEvent>({
-			capacity: this.#options.maxQueueSize,
-			overflow: this.#options.overflow,
-			maxWaiting: this.#options.maxWaitingProducers,
-			batchSize: this.#options.dispatchBatchSize,
+		const parts = wireBus(this.#options, engine, {
+			diagnostics: this.#diagnostics,
+			stats: this.#stats,
 			accept: this.#accept,
 			dispatch: this.#dispatch,
-			drop: event => this.#dropUndispatched(event, 'queue-overflow', `the queue is full (maxQueueSize ${this.#options.maxQueueSize})`),
-			idle: () => this.#idle.check(),
-			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
-			detach: fn => this.#context.detached(fn),
-			isInHandler: () => this.#context.current() !== undefined,
-			scheduler: engine.scheduler,
-		});
-		this.#hold = new DispatchHold(this.#ingress, this.#diagnostics);
-		this.#detachedStreams = engine.detachedStreams ? new Set() : undefined;
-		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics, {
-			ignored: engine.detachedStreams ? () => this.#streamDeliveries() : () => 0,
-			parked: () => this.#consumers.parked,
-		});
-		this.#deadLetters = new DeadLetterPublisher({
-			diagnostics: this.#diagnostics,
-			events: this.#events,
-			ingress: this.#ingress,
-			stats: this.#stats,
+			dropUndispatched: (event, reason, detail) => this.#dropUndispatched(event, reason, detail),
+			subscribe: (patterns, handler, subscribeOptions) => this.#subscribe(patterns, handler, subscribeOptions),
 			isClosed: () => this.#state === 'closed',
 		});
-		this.#host = createSubscriberHost({
-			stats: this.#stats,
-			context: this.#context,
-			events: this.#events,
-			deadLetters: this.#deadLetters,
-			diagnostics: this.#diagnostics,
-			idle: this.#idle,
-			hold: this.#hold,
-			expire: this.#subscriptions.remove,
-			retryTimer: engine.retryTimer,
-		});
+		this.#router = parts.router;
+		this.#subscriptions = parts.subscriptions;
+		this.#consumers = parts.consumers;
+		this.#history = parts.history;
+		this.#context = parts.context;
+		this.#events = parts.events;
+		this.#ingress = parts.ingress;
+		this.#hold = parts.hold;
+		this.#idle = parts.idle;
+		this.#deadLetters = parts.deadLetters;
+		this.#host = parts.host;
+		this.#detachedStreams = parts.detachedStreams;
 		this.#batches = {
 			assertAccepting: () => this.#assertAccepting('publishBatch'),
 			events: this.#events,
@@ -203,19 +165,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				}
 			},
 		});
-	}
-
-	/** Deliveries in flight to detached streams (unread or being read): idleness does not wait for them. */
-	#streamDeliveries(): number {
-		const streams = this.#detachedStreams;
-		if (streams === undefined || streams.size === 0) return 0;
-		let count = 0;
-		for (const subscriber of streams) {
-			const inFlight = subscriber.running + subscriber.pending;
-			if (inFlight === 0 && !subscriber.isActive) streams.delete(subscriber);
-			count += inFlight;
-		}
-		return count;
 	}
 
 	/** `running` until `stop()` or `close()`. */
