@@ -1,5 +1,5 @@
 import {BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
-import {DeliveryTracker} from '../delivery/delivery-tracker.js';
+import type {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import type {HandlerContext} from '../delivery/handler-context.js';
 import type {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
@@ -29,6 +29,7 @@ import type {
 	TopicOf,
 	WaitForOptions,
 } from '../types.js';
+import {AwaitedDeliveries} from './awaited-deliveries.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
 import {wireBus} from './bus-wiring.js';
 import type {ConsumerRegistry} from './consumer-registry.js';
@@ -95,6 +96,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
 	readonly #hold: DispatchHold;
+	readonly #awaited: AwaitedDeliveries;
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
@@ -131,6 +133,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		this.#deadLetters = parts.deadLetters;
 		this.#host = parts.host;
 		this.#detachedStreams = parts.detachedStreams;
+		this.#awaited = new AwaitedDeliveries(this.#trackers, this.#router, this.#context, this.#hold);
 		this.#batches = {
 			assertAccepting: () => this.#assertAccepting('publishBatch'),
 			events: this.#events,
@@ -202,28 +205,16 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		}
 		let report: Promise<DeliveryReport> | undefined;
 		if (options?.awaitDelivery === true) {
-			const parent = this.#context.current();
-			if (parent !== undefined) {
-				const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
-				if (cycle !== undefined) {
-					const error = new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
-					this.#reject(topic, payload, error);
-					return Promise.reject(error);
-				}
+			const tracked = this.#awaited.track(topic, event);
+			if (tracked instanceof DeliveryCycleError) {
+				this.#reject(topic, payload, tracked);
+				return Promise.reject(tracked);
 			}
-			let tracker!: DeliveryTracker;
-			report = new Promise(resolve => {
-				tracker = new DeliveryTracker(resolve);
-			});
-			if (parent !== undefined) {
-				tracker.isAwaitedByHandler = true;
-				this.#hold.awaitQueued();
-			}
-			this.#trackers.set(event, tracker);
+			report = tracked;
 		}
 		const offered = this.#ingress.offer(event);
 		if (offered === 'full') {
-			this.#takeTracker(event);
+			this.#awaited.take(event);
 			const error = new QueueFullError(topic, this.#options.maxQueueSize);
 			this.#reject(topic, payload, error);
 			return Promise.reject(error);
@@ -238,7 +229,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return offered.then<BusEvent | DeliveryReport>(
 			() => report ?? event,
 			(error: unknown) => {
-				this.#takeTracker(event);
+				this.#awaited.take(event);
 				this.#reject(topic, payload, error);
 				throw error;
 			},
@@ -478,25 +469,16 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	};
 
 	readonly #deliverToAll = (event: BusEvent): void => {
-		const tracker = this.#trackers.size === 0 ? undefined : this.#takeTracker(event);
+		const tracker = this.#trackers.size === 0 ? undefined : this.#awaited.take(event);
 		// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
 		const route = this.#router.routeValid(event.topic);
 		tracker?.dispatched(event, route.length);
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
 
-	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
-		const tracker = this.#trackers.get(event);
-		if (tracker !== undefined) {
-			this.#trackers.delete(event);
-			if (tracker.isAwaitedByHandler) this.#hold.awaitDispatched();
-		}
-		return tracker;
-	}
-
 	#dropUndispatched(event: BusEvent, reason: 'queue-overflow' | 'shutdown', detail: string): void {
 		this.#deadLetters.dropUndispatched(event, reason, detail);
-		this.#takeTracker(event)?.droppedBeforeDispatch(event);
+		this.#awaited.take(event)?.droppedBeforeDispatch(event);
 	}
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
