@@ -41,6 +41,7 @@ import type {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
 import {resolveHistoryQuery, type History} from './history.js';
 import type {IdleTracker} from './idle-tracker.js';
+import {createRegisteredProducer} from './producer-factory.js';
 import {publishBatch, type BatchPublisher} from './publish-batch.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
 import {Shutdown, type BusState} from './shutdown.js';
@@ -50,16 +51,7 @@ import {describeSubscriptions, type SubscriptionTable} from './subscription-tabl
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
 
-/** Builds `bus.producer()`'s scoped publisher; the producers layer registers it (core never imports that layer). */
-type ProducerFactory = (bus: Bus<never>, options: ProducerOptions<string> | undefined) => unknown;
-
-let producerFactory: ProducerFactory | undefined;
-
-/** Registers how `bus.producer()` builds a producer: the main entry passes `createProducer`. */
-export function registerProducerFactory(factory: ProducerFactory): void {
-	producerFactory = factory;
-}
-
+export {registerProducerFactory} from './producer-factory.js';
 export {deadLetterTopic} from './dead-letter-publisher.js';
 
 export type {BusState} from './shutdown.js';
@@ -327,8 +319,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * through it behaves exactly like `publish` (same validation, same rejections).
 	 */
 	producer<const Prefix extends string = ''>(options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
-		if (producerFactory === undefined) throw new TypeError('Expected the producers layer to be loaded for `bus.producer()`: import it from `topicbus`');
-		return producerFactory(this as unknown as Bus<never>, options) as Producer<Events, Prefix>;
+		return createRegisteredProducer(this, options);
 	}
 
 	/**
