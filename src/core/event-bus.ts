@@ -1,11 +1,10 @@
-import {BatchInterruptedError, BatchValidationError, BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
-import {DeliveryTracker} from '../delivery/delivery-tracker.js';
-import {HandlerContext} from '../delivery/handler-context.js';
-import {IngressQueue} from '../delivery/ingress-queue.js';
+import {BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
+import type {DeliveryTracker} from '../delivery/delivery-tracker.js';
+import type {HandlerContext} from '../delivery/handler-context.js';
+import type {IngressQueue} from '../delivery/ingress-queue.js';
 import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
-import {assertFunction, assertInteger, assertOptionalObject, fail} from '../internal/assert.js';
-import {performance} from 'node:perf_hooks';
-import {Router} from '../routing/router.js';
+import {assertFunction} from '../internal/assert.js';
+import type {Router} from '../routing/router.js';
 import type {
 	BatchItemOf,
 	Bus,
@@ -30,37 +29,32 @@ import type {
 	TopicOf,
 	WaitForOptions,
 } from '../types.js';
-import {rejectBatch, validateBatch} from './batch-validation.js';
+import {AwaitedDeliveries} from './awaited-deliveries.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
-import {ConsumerRegistry} from './consumer-registry.js';
-import {DeadLetterPublisher} from './dead-letter-publisher.js';
+import {wireBus} from './bus-wiring.js';
+import type {ConsumerRegistry} from './consumer-registry.js';
+import type {DeadLetterPublisher} from './dead-letter-publisher.js';
 import {DiagnosticsChannel} from './diagnostics-channel.js';
+import type {DispatchHold} from './dispatch-hold.js';
 import {takeEngine} from './engine.js';
-import {EventFactory} from './event-factory.js';
+import type {EventFactory} from './event-factory.js';
 import {createEventStream} from './event-stream.js';
-import {History, resolveHistoryQuery} from './history.js';
-import {IdleTracker} from './idle-tracker.js';
+import {resolveHistoryQuery, type History} from './history.js';
+import type {IdleTracker} from './idle-tracker.js';
+import {createRegisteredProducer} from './producer-factory.js';
+import {publishBatch, type BatchPublisher} from './publish-batch.js';
 import {assertNoAwaitDelivery} from './publish-options.js';
+import {Shutdown, type BusState} from './shutdown.js';
 import {resolveSubscriberSettings} from './subscribe-options.js';
 import {createSubscriptionHandle} from './subscription-handle.js';
-import {SubscriptionTable, describeSubscriptions} from './subscription-table.js';
+import {describeSubscriptions, type SubscriptionTable} from './subscription-table.js';
 import {waitForEvent} from './wait-for.js';
 import type {Producer, ProducerOptions} from '../producers/producer.js';
 
-/** Builds `bus.producer()`'s scoped publisher; the producers layer registers it (core never imports that layer). */
-type ProducerFactory = (bus: Bus<never>, options: ProducerOptions<string> | undefined) => unknown;
-
-let producerFactory: ProducerFactory | undefined;
-
-/** Registers how `bus.producer()` builds a producer: the main entry passes `createProducer`. */
-export function registerProducerFactory(factory: ProducerFactory): void {
-	producerFactory = factory;
-}
-
+export {registerProducerFactory} from './producer-factory.js';
 export {deadLetterTopic} from './dead-letter-publisher.js';
 
-/** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
-export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
+export type {BusState} from './shutdown.js';
 
 /**
  * An in-process event bus: publish events to topics, subscribe with patterns.
@@ -93,18 +87,14 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	readonly #idle: IdleTracker;
 	readonly #deadLetters: DeadLetterPublisher;
 	readonly #stats: DeliveryStats = {delivered: 0, failed: 0, retried: 0, dropped: 0, deadLettered: 0, inFlight: 0};
-	/** Subscribers whose full buffer (`wait` policy) holds dispatch back. */
-	readonly #holders = new Set<Subscriber>();
-	/** Events in the queue whose delivery a handler awaits: while there are any, holders do not hold dispatch back. */
-	#awaitedByHandlers = 0;
+	readonly #hold: DispatchHold;
+	readonly #awaited: AwaitedDeliveries;
 	#published = 0;
 	#rejected = 0;
 	#seq = 0;
 	#state: BusState = 'running';
-	#stopping: Promise<StopReport> | undefined;
-	/** Ends a stop's wait for the drain now, as its timeout would (a close with a shorter timeout calls it). */
-	#cutShort: () => void = () => {};
-	#closing: Promise<StopReport> | undefined;
+	readonly #shutdown: Shutdown;
+	readonly #batches: BatchPublisher;
 	readonly #host: SubscriberHost;
 	/** Stream subscribers whose deliveries idleness ignores (a test engine's `detachedStreams`); else undefined. */
 	readonly #detachedStreams: Set<Subscriber> | undefined;
@@ -114,83 +104,50 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		// Taken first, so that a constructor that throws on bad options cannot leave the engine for the next bus.
 		const engine = takeEngine();
 		this.#options = resolveBusOptions(options);
-		this.#router = new Router<Subscriber>({
-			...(this.#options.limits === undefined ? {} : {limits: this.#options.limits}),
-			cacheSize: this.#options.routeCacheSize,
-		});
-		this.#subscriptions = new SubscriptionTable(this.#router);
-		this.#consumers = new ConsumerRegistry(
-			(patterns, handler, options) => this.#subscribe(patterns, handler, options),
-			() => this.#idle.whenIdle(),
-		);
-		this.#history = new History(this.#options.historySize);
-		this.#context = new HandlerContext(this.#options.asyncContext);
-		this.#events = new EventFactory({
-			router: this.#router as Router<never>,
-			context: this.#context,
-			source: this.#options.source,
-			freezePayloads: this.#options.freezePayloads,
-			maxPayloadDepth: this.#options.maxPayloadDepth,
-			schemas: this.#options.schemas,
-			validation: this.#options.validation,
-			warn: error => this.#diagnostics.warn('ERR_SCHEMA_VALIDATION', error.message, error),
-		});
-		this.#ingress = new IngressQueue<BusEvent>({
-			capacity: this.#options.maxQueueSize,
-			overflow: this.#options.overflow,
-			maxWaiting: this.#options.maxWaitingProducers,
-			batchSize: this.#options.dispatchBatchSize,
+		const parts = wireBus(this.#options, engine, {
+			diagnostics: this.#diagnostics,
+			stats: this.#stats,
 			accept: this.#accept,
 			dispatch: this.#dispatch,
-			drop: event => this.#dropUndispatched(event, 'queue-overflow', `the queue is full (maxQueueSize ${this.#options.maxQueueSize})`),
-			idle: () => this.#idle.check(),
-			fault: error => this.#diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
-			detach: fn => this.#context.detached(fn),
-			isInHandler: () => this.#context.current() !== undefined,
-			scheduler: engine.scheduler,
-		});
-		this.#detachedStreams = engine.detachedStreams ? new Set() : undefined;
-		this.#idle = new IdleTracker(this.#ingress, this.#stats, this.#diagnostics, {
-			ignored: engine.detachedStreams ? () => this.#streamDeliveries() : () => 0,
-			parked: () => this.#consumers.parked,
-		});
-		this.#deadLetters = new DeadLetterPublisher({
-			diagnostics: this.#diagnostics,
-			events: this.#events,
-			ingress: this.#ingress,
-			stats: this.#stats,
+			dropUndispatched: (event, reason, detail) => this.#dropUndispatched(event, reason, detail),
+			subscribe: (patterns, handler, subscribeOptions) => this.#subscribe(patterns, handler, subscribeOptions),
 			isClosed: () => this.#state === 'closed',
 		});
-		this.#host = {
-			stats: this.#stats,
-			context: this.#context,
-			freeze: event => this.#events.freezeTransformed(event),
-			deadLetter: letter => this.#deadLetters.publish(letter),
-			retrying: notice => this.#diagnostics.emit('retry', notice),
-			settled: () => this.#idle.check(),
-			isTimingDeliveries: () => this.#diagnostics.isObservingDeliveries,
-			delivered: notice => this.#diagnostics.emit('delivered', notice),
-			expire: this.#subscriptions.remove,
-			random: () => Math.random(),
-			now: () => performance.now(),
-			retryTimer: engine.retryTimer,
-			hold: subscriber => {
-				this.#holders.add(subscriber);
-				this.#updateHold();
-				if (this.#diagnostics.hasListeners('held')) {
-					const {id, name} = subscriber.settings;
-					this.#diagnostics.emit('held', {subscriptionId: id, subscriptionName: name, pending: subscriber.pending, queueSize: this.#ingress.size});
-				}
-			},
-			release: subscriber => {
-				this.#holders.delete(subscriber);
-				if (this.#diagnostics.hasListeners('released')) {
-					const {id, name} = subscriber.settings;
-					this.#diagnostics.emit('released', {subscriptionId: id, subscriptionName: name, heldMs: subscriber.heldMs});
-				}
-				this.#updateHold();
-			},
+		this.#router = parts.router;
+		this.#subscriptions = parts.subscriptions;
+		this.#consumers = parts.consumers;
+		this.#history = parts.history;
+		this.#context = parts.context;
+		this.#events = parts.events;
+		this.#ingress = parts.ingress;
+		this.#hold = parts.hold;
+		this.#idle = parts.idle;
+		this.#deadLetters = parts.deadLetters;
+		this.#host = parts.host;
+		this.#detachedStreams = parts.detachedStreams;
+		this.#awaited = new AwaitedDeliveries(this.#trackers, this.#router, this.#context, this.#hold);
+		this.#batches = {
+			assertAccepting: () => this.#assertAccepting('publishBatch'),
+			events: this.#events,
+			ingress: this.#ingress,
+			overflow: this.#options.overflow,
+			maxQueueSize: this.#options.maxQueueSize,
+			reject: this.#reject,
 		};
+		this.#shutdown = new Shutdown({
+			ingress: this.#ingress,
+			consumers: this.#consumers,
+			idle: this.#idle,
+			subscriptions: this.#subscriptions,
+			diagnostics: this.#diagnostics,
+			context: this.#context,
+			enter: state => {
+				this.#state = state;
+			},
+			dropUndispatched: (event, reason, detail) => this.#dropUndispatched(event, reason, detail),
+			releaseHolders: () => this.#hold.releaseAll(),
+			metrics: () => this.getMetrics(),
+		});
 		engine.attach?.({
 			isInHandler: () => this.#context.current() !== undefined,
 			whenSettled: () => this.#idle.whenSettled(),
@@ -203,19 +160,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 				}
 			},
 		});
-	}
-
-	/** Deliveries in flight to detached streams (unread or being read): idleness does not wait for them. */
-	#streamDeliveries(): number {
-		const streams = this.#detachedStreams;
-		if (streams === undefined || streams.size === 0) return 0;
-		let count = 0;
-		for (const subscriber of streams) {
-			const inFlight = subscriber.running + subscriber.pending;
-			if (inFlight === 0 && !subscriber.isActive) streams.delete(subscriber);
-			count += inFlight;
-		}
-		return count;
 	}
 
 	/** `running` until `stop()` or `close()`. */
@@ -253,28 +197,16 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		}
 		let report: Promise<DeliveryReport> | undefined;
 		if (options?.awaitDelivery === true) {
-			const parent = this.#context.current();
-			if (parent !== undefined) {
-				const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
-				if (cycle !== undefined) {
-					const error = new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
-					this.#reject(topic, payload, error);
-					return Promise.reject(error);
-				}
+			const tracked = this.#awaited.track(topic, event);
+			if (tracked instanceof DeliveryCycleError) {
+				this.#reject(topic, payload, tracked);
+				return Promise.reject(tracked);
 			}
-			let tracker!: DeliveryTracker;
-			report = new Promise(resolve => {
-				tracker = new DeliveryTracker(resolve);
-			});
-			if (parent !== undefined) {
-				tracker.isAwaitedByHandler = true;
-				this.#awaitedByHandlers++;
-			}
-			this.#trackers.set(event, tracker);
+			report = tracked;
 		}
 		const offered = this.#ingress.offer(event);
 		if (offered === 'full') {
-			this.#takeTracker(event);
+			this.#awaited.take(event);
 			const error = new QueueFullError(topic, this.#options.maxQueueSize);
 			this.#reject(topic, payload, error);
 			return Promise.reject(error);
@@ -283,13 +215,13 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			if (report === undefined) return Promise.resolve(event);
 			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
 			// the dispatcher reach it, or the handler, and so the holder, would never finish.
-			this.#updateHold();
+			this.#hold.update();
 			return report;
 		}
 		return offered.then<BusEvent | DeliveryReport>(
 			() => report ?? event,
 			(error: unknown) => {
-				this.#takeTracker(event);
+				this.#awaited.take(event);
 				this.#reject(topic, payload, error);
 				throw error;
 			},
@@ -340,45 +272,8 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * (`stop()`, the waiting-producers cap): it then rejects with `BatchInterruptedError`, whose `accepted` lists the
 	 * envelopes queued before (they are delivered; the rest were never accepted), or with the plain error when none was.
 	 */
-	async publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
-		if (!Array.isArray(items)) fail('items', 'an array', items);
-		try {
-			this.#assertAccepting('publishBatch');
-		} catch (error) {
-			rejectBatch(items, error, [], this.#reject);
-			throw error;
-		}
-		const {events, errors} = validateBatch(items, this.#events);
-		let failure: Error | undefined;
-		if (errors.length > 0) failure = new BatchValidationError(errors);
-		else if (this.#options.overflow === 'reject' && this.#options.maxQueueSize - this.#ingress.size < events.length) {
-			failure = new QueueFullError(events[0]?.topic ?? '', this.#options.maxQueueSize);
-		}
-		if (failure !== undefined) {
-			rejectBatch(items, failure, errors, this.#reject);
-			throw failure;
-		}
-		for (let index = 0; index < events.length; index++) {
-			const event = events[index]!;
-			let interruption: unknown;
-			const offered = this.#ingress.offer(event);
-			if (offered === 'full') {
-				interruption = new QueueFullError(event.topic, this.#options.maxQueueSize);
-			} else if (typeof offered === 'object') {
-				try {
-					await offered;
-				} catch (error) {
-					interruption = error;
-				}
-			}
-			if (interruption !== undefined) {
-				// Accepted events may already be delivered: they cannot be taken back, so the error names them.
-				for (const item of items.slice(index)) this.#reject(item.topic, item.payload, interruption);
-				if (index === 0) throw interruption;
-				throw new BatchInterruptedError(events.slice(0, index), events.length, interruption);
-			}
-		}
-		return events;
+	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
+		return publishBatch(items, this.#batches);
 	}
 
 	/**
@@ -424,8 +319,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * through it behaves exactly like `publish` (same validation, same rejections).
 	 */
 	producer<const Prefix extends string = ''>(options?: ProducerOptions<Prefix>): Producer<Events, Prefix> {
-		if (producerFactory === undefined) throw new TypeError('Expected the producers layer to be loaded for `bus.producer()`: import it from `topicbus`');
-		return producerFactory(this as unknown as Bus<never>, options) as Producer<Events, Prefix>;
+		return createRegisteredProducer(this, options);
 	}
 
 	/**
@@ -505,14 +399,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * already running are not interrupted. Idempotent.
 	 */
 	stop(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		let timeoutMs: number | undefined;
-		try {
-			timeoutMs = shutdownTimeout(options);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		this.#stopping ??= this.#stop(timeoutMs);
-		return this.#fromHandler(this.#stopping);
+		return this.#shutdown.stop(options);
 	}
 
 	/**
@@ -524,50 +411,12 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * happened up to the close: `abandoned` by the stop or the close, and the metrics as of the close.
 	 */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
-		let timeoutMs: number | undefined;
-		try {
-			timeoutMs = shutdownTimeout(options);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		this.#closing ??= this.#close(timeoutMs);
-		return this.#fromHandler(this.#closing);
+		return this.#shutdown.close(options);
 	}
 
 	/** Closes the bus: `await using bus = new EventBus()`. */
 	async [Symbol.asyncDispose](): Promise<void> {
 		await this.close();
-	}
-
-	/**
-	 * Called from inside a handler, a shutdown cannot wait for every handler (this one among them): the caller gets
-	 * a report at once (`drained: false`), while the shutdown goes on and emits `stopped`/`closed` when done.
-	 */
-	#fromHandler(shutdown: Promise<StopReport>): Promise<StopReport> {
-		if (this.#context.current() === undefined) return shutdown;
-		return Promise.resolve({drained: false, abandoned: 0, metrics: this.getMetrics()});
-	}
-
-	async #close(timeoutMs: number | undefined): Promise<StopReport> {
-		const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-		this.#stopping ??= this.#stop(timeoutMs);
-		let report = await settleWithin(this.#stopping, remaining(deadline));
-		if (report === undefined) {
-			// A stop already under way waits longer than this close may: cut it short, as its own timeout would.
-			this.#cutShort();
-			report = await this.#stopping;
-		}
-		// Consumers close after the drain, so that a forwarder's last batch holds every accepted event.
-		const closed = await settleWithin(
-			this.#consumers.closeAll().then(() => true),
-			remaining(deadline),
-		);
-		if (closed === undefined) this.#diagnostics.warn('ERR_CONSUMER_CLOSE_TIMEOUT', `A consumer did not close within ${timeoutMs} ms; the bus closed without it`);
-		const closeReport: StopReport = {drained: report.drained, abandoned: report.abandoned, metrics: this.getMetrics()};
-		this.#state = 'closed';
-		this.#subscriptions.removeAll();
-		this.#diagnostics.emit('closed', closeReport);
-		return closeReport;
 	}
 
 	/** The bus's counters and gauges, as of now. */
@@ -611,35 +460,16 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	};
 
 	readonly #deliverToAll = (event: BusEvent): void => {
-		const tracker = this.#trackers.size === 0 ? undefined : this.#takeTracker(event);
+		const tracker = this.#trackers.size === 0 ? undefined : this.#awaited.take(event);
 		// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
 		const route = this.#router.routeValid(event.topic);
 		tracker?.dispatched(event, route.length);
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
 
-	/**
-	 * Holds dispatch back while a subscriber's buffer is full, unless an event a handler awaits is queued: the
-	 * dispatcher must reach it, or that handler (perhaps of the holding subscription) would wait forever.
-	 */
-	#updateHold(): void {
-		if (this.#holders.size > 0 && this.#awaitedByHandlers === 0) this.#ingress.hold();
-		else this.#ingress.resume();
-	}
-
-	#takeTracker(event: BusEvent): DeliveryTracker | undefined {
-		const tracker = this.#trackers.get(event);
-		if (tracker !== undefined) {
-			this.#trackers.delete(event);
-			// Once the last such event is dispatched, holders hold dispatch back again (the dispatcher asks before each event).
-			if (tracker.isAwaitedByHandler && --this.#awaitedByHandlers === 0) this.#updateHold();
-		}
-		return tracker;
-	}
-
 	#dropUndispatched(event: BusEvent, reason: 'queue-overflow' | 'shutdown', detail: string): void {
 		this.#deadLetters.dropUndispatched(event, reason, detail);
-		this.#takeTracker(event)?.droppedBeforeDispatch(event);
+		this.#awaited.take(event)?.droppedBeforeDispatch(event);
 	}
 
 	readonly #subscribeOne = (pattern: string, handler: Handler, options: SubscribeOptions): Subscription => this.#subscribe([pattern], handler, options);
@@ -650,62 +480,5 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
-	}
-
-	async #stop(timeoutMs: number | undefined): Promise<StopReport> {
-		this.#state = 'stopping';
-		this.#ingress.rejectWaiters(new BusClosedError('stopping', 'publish'));
-		this.#consumers.flushEagerly();
-		const cutShort = new Promise<false>(resolve => {
-			this.#cutShort = () => resolve(false);
-		});
-		const isDrained = (await settleWithin(Promise.race([this.#idle.whenIdle().then(() => true), cutShort]), timeoutMs)) ?? false;
-		let abandoned = 0;
-		if (!isDrained) {
-			for (const event of this.#ingress.takeAll()) {
-				this.#dropUndispatched(event, 'shutdown', 'the bus stopped before it was dispatched');
-				abandoned++;
-			}
-			abandoned += this.#subscriptions.abandonPending();
-			// Nothing new is accepted now: a handler that still hangs must not hold back the dead letters of the
-			// abandoned events.
-			this.#holders.clear();
-			this.#updateHold();
-		}
-		this.#state = 'stopped';
-		const report: StopReport = {drained: isDrained, abandoned, metrics: this.getMetrics()};
-		this.#diagnostics.emit('stopped', report);
-		return report;
-	}
-}
-
-/** Timer delays above this fire at once in Node; a longer shutdown timeout means no timeout at all. */
-const maxTimerDelay = 2 ** 31 - 1;
-
-/** Validates `stop()`/`close()` options; `undefined` means no timeout. */
-function shutdownTimeout(options: {readonly timeoutMs?: number} | undefined): number | undefined {
-	assertOptionalObject('options', options);
-	assertInteger('options.timeoutMs', options?.timeoutMs, 0);
-	const timeoutMs = options?.timeoutMs;
-	return timeoutMs === undefined || timeoutMs > maxTimerDelay ? undefined : timeoutMs;
-}
-
-function remaining(deadline: number | undefined): number | undefined {
-	return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-}
-
-/** Settles like `promise`, or resolves with `undefined` after `timeoutMs` (never, when it is `undefined`). */
-async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T | undefined> {
-	if (timeoutMs === undefined) return promise;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<undefined>(resolve => {
-				timer = setTimeout(() => resolve(undefined), timeoutMs);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
 	}
 }
