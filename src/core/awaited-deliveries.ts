@@ -14,13 +14,13 @@ import type {DispatchHold} from './dispatch-hold.js';
 export class AwaitedDeliveries {
 	readonly #trackers: Map<BusEvent, DeliveryTracker>;
 	readonly #router: Pick<Router<Subscriber>, 'routeValid'>;
-	readonly #context: Pick<HandlerContext, 'current'>;
+	readonly #context: Pick<HandlerContext, 'current' | 'isHandling'>;
 	readonly #hold: Pick<DispatchHold, 'awaitQueued' | 'awaitDispatched'>;
 
 	constructor(
 		trackers: Map<BusEvent, DeliveryTracker>,
 		router: Pick<Router<Subscriber>, 'routeValid'>,
-		context: Pick<HandlerContext, 'current'>,
+		context: Pick<HandlerContext, 'current' | 'isHandling'>,
 		hold: Pick<DispatchHold, 'awaitQueued' | 'awaitDispatched'>,
 	) {
 		this.#trackers = trackers;
@@ -44,7 +44,8 @@ export class AwaitedDeliveries {
 		const report = new Promise<DeliveryReport>(resolve => {
 			tracker = new DeliveryTracker(resolve);
 		});
-		if (parent !== undefined) {
+		// Only a handler of this bus can be what holds this bus's dispatch back; one of another bus just waits.
+		if (parent !== undefined && this.#context.isHandling()) {
 			tracker.isAwaitedByHandler = true;
 			this.#hold.awaitQueued();
 		}

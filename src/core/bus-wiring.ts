@@ -53,7 +53,9 @@ export function wireBus(options: ResolvedBusOptions, engine: Engine, bus: BusWir
 		cacheSize: options.routeCacheSize,
 	});
 	const subscriptions = new SubscriptionTable(router);
-	const consumers = new ConsumerRegistry(bus.subscribe, () => idle.whenIdle());
+	// Closing a consumer waits for the bus to go idle, except from inside a handler, which is itself part of "busy":
+	// there it cannot wait for itself (the consumer's own events were already flushed to it).
+	const consumers = new ConsumerRegistry(bus.subscribe, () => (context.isHandling() ? Promise.resolve() : idle.whenIdle()));
 	const history = new History(options.historySize);
 	const context = new HandlerContext(options.asyncContext);
 	const events = new EventFactory({
@@ -77,7 +79,7 @@ export function wireBus(options: ResolvedBusOptions, engine: Engine, bus: BusWir
 		idle: () => idle.check(),
 		fault: error => diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 		detach: fn => context.detached(fn),
-		isInHandler: () => context.current() !== undefined,
+		isInHandler: () => context.isHandling(),
 		scheduler: engine.scheduler,
 	});
 	const hold = new DispatchHold(ingress, diagnostics);

@@ -149,7 +149,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			metrics: () => this.getMetrics(),
 		});
 		engine.attach?.({
-			isInHandler: () => this.#context.current() !== undefined,
+			isInHandler: () => this.#context.isHandling(),
 			whenSettled: () => this.#idle.whenSettled(),
 			drainEagerly: async () => {
 				this.#consumers.eager(true);
@@ -388,7 +388,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	 * Called from inside a handler, which it would wait for, it resolves at once.
 	 */
 	drain(): Promise<void> {
-		if (this.#context.current() !== undefined) return Promise.resolve();
+		if (this.#context.isHandling()) return Promise.resolve();
 		return this.#idle.whenIdle();
 	}
 

@@ -71,7 +71,7 @@ export class Shutdown {
 	 * a report at once (`drained: false`), while the shutdown goes on and emits `stopped`/`closed` when done.
 	 */
 	#fromHandler(shutdown: Promise<StopReport>): Promise<StopReport> {
-		if (this.#host.context.current() === undefined) return shutdown;
+		if (!this.#host.context.isHandling()) return shutdown;
 		return Promise.resolve({drained: false, abandoned: 0, metrics: this.#host.metrics()});
 	}
 
