@@ -11,6 +11,7 @@ import {randomUUID} from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import {hostname} from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
+import {writeFully} from '../internal/write-fully.js';
 import {DeadLetterFileError} from './dead-letter-file-error.js';
 
 /**
@@ -157,7 +158,7 @@ export class JsonLinesFile {
 		const prefix = this.#size === 0 ? `${this.#header}\n` : this.#isUnterminated ? '\n' : '';
 		const buffer = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
 		try {
-			writeFully(this.#fs, fd, buffer, this.path);
+			writeAll(this.#fs, fd, buffer, this.path);
 		} catch (error) {
 			try {
 				this.#fs.ftruncateSync(fd, this.#size);
@@ -185,7 +186,7 @@ export class JsonLinesFile {
 		let fd: number | undefined;
 		try {
 			fd = this.#fs.openSync(temporary, exclusiveFlags, fileMode);
-			writeFully(this.#fs, fd, Buffer.from(`${[this.#header, ...lines].join('\n')}\n`, 'utf8'), temporary);
+			writeAll(this.#fs, fd, Buffer.from(`${[this.#header, ...lines].join('\n')}\n`, 'utf8'), temporary);
 			this.#fs.fsyncSync(fd);
 			this.#fs.closeSync(fd);
 			fd = undefined;
@@ -294,7 +295,7 @@ export class JsonLinesFile {
 				continue;
 			}
 			try {
-				writeFully(this.#fs, fd, owner, this.#lockPath);
+				writeAll(this.#fs, fd, owner, this.#lockPath);
 			} finally {
 				this.#fs.closeSync(fd);
 			}
@@ -317,13 +318,12 @@ export class JsonLinesFile {
 }
 
 /** Writes all of `buffer`, however many calls it takes; a call that writes nothing is an error, never a loop. */
-function writeFully(fs: FileSystem, fd: number, buffer: Uint8Array, path: string): void {
-	let written = 0;
-	while (written < buffer.length) {
-		const count = fs.writeSync(fd, buffer, written, buffer.length - written);
-		if (!(count > 0)) throw new DeadLetterFileError(path, 'short-write', `the file system wrote ${written} of ${buffer.length} bytes and then nothing`);
-		written += count;
-	}
+function writeAll(fs: FileSystem, fd: number, buffer: Uint8Array, path: string): void {
+	writeFully(
+		(chunk, at, length) => fs.writeSync(fd, chunk, at, length),
+		buffer,
+		written => new DeadLetterFileError(path, 'short-write', `the file system wrote ${written} of ${buffer.length} bytes and then nothing`),
+	);
 }
 
 function syncDirectory(fs: FileSystem, directory: string): void {

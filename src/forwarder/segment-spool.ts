@@ -22,6 +22,7 @@
 import {closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {fail} from '../internal/assert.js';
+import {writeFully} from '../internal/write-fully.js';
 import * as zlib from 'node:zlib';
 import {SpoolIoError} from './errors.js';
 import type {QueueBatch, QueuedRecord, RecordQueue} from './record-queue.js';
@@ -154,7 +155,8 @@ export class SegmentSpool implements RecordQueue {
 		}
 		const size = this.#sizes.get(this.#writeSeq) ?? 0;
 		try {
-			writeAll(this.#writeFd, buffer);
+			const fd = this.#writeFd;
+			writeFully((chunk, at, length) => writeSync(fd, chunk, at, length), buffer, written => new Error(`the file system wrote ${written} of ${buffer.length} bytes and then nothing`));
 		} catch (error) {
 			// A partial frame would cut off every later frame of the segment at recovery: take it back.
 			try {
@@ -391,11 +393,6 @@ export class SegmentSpool implements RecordQueue {
 	#path(seq: number): string {
 		return join(this.#dir, `${String(seq).padStart(12, '0')}.seg`);
 	}
-}
-
-function writeAll(fd: number, buffer: Buffer): void {
-	let written = 0;
-	while (written < buffer.length) written += writeSync(fd, buffer, written, buffer.length - written);
 }
 
 // Only the first record of a batch needs its id (the batch's message id); the others are decoded only if lost.
