@@ -4,6 +4,7 @@ import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from '
 import {summarizePayload, type PayloadSummary} from './payload-summary.js';
 import {compileRedactionWalk, defaultRedactPaths, type RedactionResult} from './redaction.js';
 import {compileTopicMatcher, type TopicMatcher} from '../routing/index.js';
+import {isThenable} from '../internal/timing.js';
 
 /** The level of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -273,6 +274,3 @@ function quote(text: string): string {
 	return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
-}

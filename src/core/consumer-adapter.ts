@@ -1,6 +1,7 @@
 import {HandlerTimeoutError} from '../errors.js';
 import {assertFunction, assertInteger, assertOptionalFunction, assertPlainObject, fail} from '../internal/assert.js';
 import type {BusEvent, Consumer, Handler} from '../types.js';
+import {maxTimerDelay, rejectAfter} from '../internal/timing.js';
 
 interface Waiting {
 	readonly event: BusEvent;
@@ -93,16 +94,9 @@ export function adaptConsumer(consumer: Consumer): ConsumerAdapter {
 	};
 }
 
-/** The longest delay a Node timer honours (about 24.8 days). */
-const maxTimerDelay = 2 ** 31 - 1;
-
 /** `result`, or a rejection with `HandlerTimeoutError` once `timeoutMs` passes first. */
 function withTimeout(result: unknown, timeoutMs: number | undefined, name: string): unknown {
 	// Node fires a longer timer at once; a timeout that long means no timeout.
 	if (timeoutMs === undefined || timeoutMs > maxTimerDelay || !(result instanceof Promise)) return result;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	const timeout = new Promise<never>((_resolve, reject) => {
-		timer = setTimeout(() => reject(new HandlerTimeoutError(name, timeoutMs)), timeoutMs);
-	});
-	return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+	return rejectAfter(result, timeoutMs, () => new HandlerTimeoutError(name, timeoutMs));
 }

@@ -9,6 +9,7 @@ import type {ConsumerRegistry} from './consumer-registry.js';
 import type {DiagnosticsChannel} from './diagnostics-channel.js';
 import type {IdleTracker} from './idle-tracker.js';
 import type {SubscriptionTable} from './subscription-table.js';
+import {maxTimerDelay, settleWithin} from '../internal/timing.js';
 
 /** Where a bus is in its life: `stop()` moves it to stopping then stopped, `close()` on to closed. */
 export type BusState = 'running' | 'stopping' | 'stopped' | 'closed';
@@ -125,14 +126,12 @@ export class Shutdown {
 	}
 }
 
-/** Timer delays above this fire at once in Node; a longer shutdown timeout means no timeout at all. */
-const maxTimerDelay = 2 ** 31 - 1;
-
 /** Validates `stop()`/`close()` options; `undefined` means no timeout. */
 function shutdownTimeout(options: {readonly timeoutMs?: number} | undefined): number | undefined {
 	assertOptionalObject('options', options);
 	assertInteger('options.timeoutMs', options?.timeoutMs, 0);
 	const timeoutMs = options?.timeoutMs;
+	// Node fires a longer timer at once: a shutdown timeout that long means no timeout at all.
 	return timeoutMs === undefined || timeoutMs > maxTimerDelay ? undefined : timeoutMs;
 }
 
@@ -140,18 +139,4 @@ function remaining(deadline: number | undefined): number | undefined {
 	return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
 }
 
-/** Settles like `promise`, or resolves with `undefined` after `timeoutMs` (never, when it is `undefined`). */
-async function settleWithin<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T | undefined> {
-	if (timeoutMs === undefined) return promise;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<undefined>(resolve => {
-				timer = setTimeout(() => resolve(undefined), timeoutMs);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
+

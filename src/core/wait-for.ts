@@ -1,14 +1,12 @@
 import {AbortError, BusClosedError, WaitTimeoutError} from '../errors.js';
 import {assertAbortSignal, assertInteger, assertOptionalFunction, assertOptionalObject} from '../internal/assert.js';
 import type {BusEvent, Handler, SubscribeOptions, Subscription, WaitForOptions} from '../types.js';
+import {maxTimerDelay} from '../internal/timing.js';
 
 type Subscribe = (pattern: string, handler: Handler, options: SubscribeOptions) => Subscription;
 
 /** Calls `listener` once the bus has closed; returns a function that stops listening. */
 export type OnClose = (listener: () => void) => () => void;
-
-/** Timer delays above this fire at once in Node; a longer wait means no timeout at all. */
-const maxTimerDelay = 2 ** 31 - 1;
 
 /**
  * Resolves with the next event matching `pattern` (and `filter`), through a temporary `once` subscription that is

@@ -5,6 +5,7 @@ import {backoffDelay, type RetryPolicy} from './backoff.js';
 import type {DeliveryTracker} from './delivery-tracker.js';
 import {Deque} from './deque.js';
 import type {HandlerContext} from './handler-context.js';
+import {isThenable, maxTimerDelay, rejectAfter} from '../internal/timing.js';
 
 /** Counters shared by every subscriber of one bus; plain fields, because they are bumped on the hot path. */
 export interface DeliveryStats {
@@ -342,7 +343,7 @@ export class Subscriber {
 		if (this.#concurrency === 1) this.#handling = event;
 		const {timeoutMs} = this.settings;
 		// Node fires a longer timer at once; a timeout that long means no timeout.
-		const settled = timeoutMs === undefined || timeoutMs > maxTimerDelay ? promise : withTimeout(promise, timeoutMs, this.settings.id);
+		const settled = timeoutMs === undefined || timeoutMs > maxTimerDelay ? promise : rejectAfter(promise, timeoutMs, () => new HandlerTimeoutError(this.settings.id, timeoutMs));
 		settled.then(
 			() => {
 				this.#handling = undefined;
@@ -443,27 +444,3 @@ export class Subscriber {
 	}
 }
 
-/** The longest delay a Node timer honours (about 24.8 days); a longer one fires after 1 ms. */
-const maxTimerDelay = 2 ** 31 - 1;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
-}
-
-/** Settles like `promise`, or rejects with `HandlerTimeoutError` after `timeoutMs`, whichever comes first. */
-function withTimeout(promise: Promise<unknown>, timeoutMs: number, subscriptionId: string): Promise<unknown> {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new HandlerTimeoutError(subscriptionId, timeoutMs)), timeoutMs);
-		// Both callbacks are attached, so a handler that rejects after its timeout is never an unhandled rejection.
-		promise.then(
-			value => {
-				clearTimeout(timer);
-				resolve(value);
-			},
-			(error: unknown) => {
-				clearTimeout(timer);
-				reject(error);
-			},
-		);
-	});
-}

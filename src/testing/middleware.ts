@@ -1,6 +1,7 @@
 import type {BusEvent} from '../types.js';
 import type {FailureRules} from './failure-rules.js';
 import type {Recorder} from './recorder.js';
+import {isThenable} from '../internal/timing.js';
 
 /** What a handler or a consumer is called with: one event, or a consumer's batch. */
 export type DeliveryInput = BusEvent | readonly BusEvent[];
@@ -68,7 +69,3 @@ function eventsOf(input: DeliveryInput): readonly BusEvent[] {
 	return Array.isArray(input) ? (input as readonly BusEvent[]) : [input as BusEvent];
 }
 
-/** True for anything a handler may return to be awaited: a promise or a foreign thenable. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
-}
