@@ -2,16 +2,7 @@
  * topicbus: an in-process event bus for Node.js.
  * The public API, as one explicit list: values first, then types.
  */
-import {registerSchemaLoader} from './core/bus-options.js';
-import {registerProducerFactory} from './core/event-bus.js';
-import {createProducer as buildProducer} from './producers/producer.js';
-import {SchemaRegistry as Registry} from './schema/index.js';
-
-// This entry carries the schema layer, so buses made through it accept `schemas` as a folder or a list. Core itself
-// never loads ajv: it only talks to the registry's `check`.
-registerSchemaLoader(source => Registry.from(source));
-// `bus.producer()` is built by the producers layer, which sits on top of core.
-registerProducerFactory((bus, options) => buildProducer(bus, options));
+import './layers.js';
 
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';

@@ -3,6 +3,7 @@
  * docs/bridge.md); branch on `code`.
  */
 import {EventBusError} from '../errors.js';
+import {describeThrown as describe} from '../internal/bounded-json.js';
 
 /** Every stable code of the bridge, by error class. */
 export const BridgeErrorCodes = {
@@ -80,8 +81,4 @@ export class BridgeClosedError extends EventBusError<BridgeErrorCode> {
 
 function truncate(text: string, max = 120): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function describe(value: unknown): string {
-	return value instanceof Error ? value.message : String(value);
 }

@@ -5,6 +5,8 @@
  * joined into a JSON array.
  */
 import type {BusEvent} from '../types.js';
+// The collector's severity levels: one list for both ends of the wire format.
+import {severities, type Severity} from '../collector/types.js';
 
 /** `collector`: the collector's `POST /events/batch` format; `cloudevents`: `application/cloudevents-batch+json`. */
 export type WireFormat = 'collector' | 'cloudevents';
@@ -12,10 +14,7 @@ export type WireFormat = 'collector' | 'cloudevents';
 /** How a stored record was encoded: a wire format, or one Standard Webhooks message (`webhook`). */
 export type RecordFormat = WireFormat | 'webhook';
 
-/** The collector's severity levels. */
-export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
-
-export const severities: readonly Severity[] = ['debug', 'info', 'warning', 'error', 'critical'];
+export {severities, type Severity};
 
 /** Per-event fields of the collector format that the envelope does not carry. */
 export interface CollectorFields {

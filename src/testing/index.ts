@@ -8,14 +8,8 @@
  * - `runBusConformance()`: the contract every `Bus` implementation must meet, as a test suite.
  * - `topicbusMatchers`: the matchers `topicbus/testing/vitest` installs, for `expect.extend` in other runners.
  */
-import {registerSchemaLoader} from '../core/bus-options.js';
-import {registerProducerFactory} from '../core/event-bus.js';
-import {createProducer} from '../producers/producer.js';
-import {SchemaRegistry} from '../schema/schema-registry.js';
-
-// Test buses accept `schemas` as a folder or a list even when the main entry was never imported.
-registerSchemaLoader(source => SchemaRegistry.from(source));
-registerProducerFactory((bus, options) => createProducer(bus, options));
+// Test buses accept `schemas` as a folder or a list, and have `producer()`, even when the main entry was never imported.
+import '../layers.js';
 
 export {MockBus, createMockBus} from './mock-bus.js';
 export {TestBus, createTestBus} from './test-bus.js';
