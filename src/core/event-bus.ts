@@ -57,13 +57,8 @@ export {deadLetterTopic} from './dead-letter-publisher.js';
 export type {BusState} from './shutdown.js';
 
 /**
- * An in-process event bus: publish events to topics, subscribe with patterns.
- *
- * `publish` validates the event and puts it in a bounded priority queue; a dispatcher hands queued events to the
- * matching subscriptions in priority order. Each subscription has its own bounded buffer, concurrency, timeout and
- * retry policy, so a slow or failing subscriber cannot hold up the others; an event that cannot be delivered is
- * emitted as a `deadLetter` diagnostic. Handler errors never reach the publisher and never become unhandled
- * rejections.
+ * An in-process event bus: publish events to topics, subscribe with patterns. Its public contracts are those of
+ * {@link Bus}; what is documented here is specific to this class.
  *
  * @example
  * ```ts
@@ -167,19 +162,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return this.#state;
 	}
 
-	/**
-	 * Publishes an event. Resolves with the frozen envelope once the event is accepted (validated and queued), not
-	 * when it is delivered; with `awaitDelivery: true`, resolves with a {@link DeliveryReport} once every matching
-	 * subscription has handled it (handler errors are reported there, never thrown at the publisher).
-	 *
-	 * When the queue is full the bus's `overflow` policy applies: `wait` (default) resolves once there is space,
-	 * `reject` rejects with `QueueFullError`, `drop-oldest`/`drop-newest` drop an event (counted, dead-lettered).
-	 * Called from a handler, the event inherits the handled event's `correlationId` and gets its id as `causationId`,
-	 * and is queued, never dispatched re-entrantly.
-	 *
-	 * Rejects with `InvalidTopicError` (bad or wildcard topic), `InvalidPayloadError` (nested too deep),
-	 * `QueueFullError`, `BusClosedError` (after `stop()`/`close()`), or `TypeError` (bad options).
-	 */
 	publish<Topic extends TopicOf<Events>>(
 		topic: Topic,
 		payload: Events[Topic],
@@ -228,23 +210,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		);
 	}
 
-	/**
-	 * Publishes like {@link publish} but returns the frozen envelope instead of a promise of it: for loops that publish
-	 * many events, where a promise per event costs more than the rest of a publish (with AsyncLocalStorage on, Node
-	 * runs a hook on every promise). The event is queued, exactly as by `publish`: handlers never run before this
-	 * returns, and correlation is inherited the same way.
-	 *
-	 * It never waits for space. When the queue is full (or producers are already waiting for space), it throws
-	 * `QueueFullError` under the `wait` and `reject` policies; `drop-newest` and `drop-oldest` drop an event, counted
-	 * and dead-lettered, as they do for `publish`.
-	 *
-	 * @throws {InvalidTopicError} for a bad, wildcard or `$` topic.
-	 * @throws {SchemaValidationError} for a payload its schema refuses (`enforce`, `strict`).
-	 * @throws {InvalidPayloadError} for a payload nested deeper than `maxPayloadDepth`.
-	 * @throws {QueueFullError} when the queue has no space now (`wait` and `reject` policies).
-	 * @throws {BusClosedError} after `stop()` or `close()`.
-	 * @throws {TypeError} for bad options, including `awaitDelivery: true` (it needs a promise: use `publish`).
-	 */
 	publishSync<Topic extends TopicOf<Events>>(topic: Topic, payload: Events[Topic], options?: PublishSyncOptions): BusEvent<Events[Topic], Topic>;
 	publishSync(topic: string, payload: unknown, options?: PublishSyncOptions): BusEvent {
 		let event: BusEvent;
@@ -264,26 +229,10 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return event;
 	}
 
-	/**
-	 * Publishes several events, all or nothing: every item is validated first, and if any is invalid nothing is
-	 * queued and the promise rejects with `BatchValidationError` listing each bad item. With the `reject` policy a
-	 * batch larger than the free space rejects with `QueueFullError`, again with nothing queued. Resolves with the
-	 * envelopes, in order, once all are accepted. Under `wait`, a batch that has to wait for space can be cut short
-	 * (`stop()`, the waiting-producers cap): it then rejects with `BatchInterruptedError`, whose `accepted` lists the
-	 * envelopes queued before (they are delivered; the rest were never accepted), or with the plain error when none was.
-	 */
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		return publishBatch(items, this.#batches);
 	}
 
-	/**
-	 * Subscribes `handler` to every topic `pattern` matches (`*` one segment, `**` zero or more). Returns a handle to
-	 * unsubscribe, enable or disable it (also `using`-disposable). The subscription sees events dispatched from now on.
-	 *
-	 * @throws {InvalidTopicError} when the pattern is invalid.
-	 * @throws {BusClosedError} once the bus is closed.
-	 * @throws {TypeError} when the handler or an option is invalid.
-	 */
 	subscribe<Pattern extends string>(
 		pattern: Pattern,
 		handler: Handler<EventFor<Events, Pattern>>,
@@ -292,14 +241,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return this.#subscribe([pattern], handler as Handler, options as SubscribeOptions | undefined);
 	}
 
-	/**
-	 * Registers a consumer: one subscription over all of its `topics` (each event once), with its batching, retry
-	 * and timeout settings. The bus calls its `close()` when it closes, after delivering what it had accepted.
-	 *
-	 * @throws {InvalidTopicError} when a pattern is invalid.
-	 * @throws {BusClosedError} once the bus is closed.
-	 * @throws {TypeError} when the consumer is malformed.
-	 */
 	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
 		return this.#consumers.register(consumer as unknown as Consumer);
 	}
@@ -334,40 +275,26 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return true;
 	}
 
-	/** Removes the subscription with this id; false when there is none. */
 	unsubscribe(id: string): boolean {
 		return this.#subscriptions.removeById(id);
 	}
 
-	/** Removes every subscription made with exactly this pattern; returns how many. */
 	unsubscribePattern(pattern: string): number {
 		return this.#subscriptions.removePattern(pattern);
 	}
 
-	/** The active subscriptions, in subscription order. */
 	subscriptions(): SubscriptionInfo[] {
 		return describeSubscriptions(this.#subscriptions.values());
 	}
 
-	/**
-	 * Resolves with the next event matching `pattern` (and `filter`) dispatched after the call. Rejects with
-	 * `WaitTimeoutError` after `timeoutMs`, with `AbortError` when `signal` aborts, and with `InvalidTopicError` for a
-	 * bad pattern. Its temporary subscription is removed in every case.
-	 */
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
 		return waitForEvent(this.#subscribeOne, this.#onClose, pattern, options);
 	}
 
-	/**
-	 * An async iterator over the events matching `pattern`, with a bounded buffer (`bufferSize`, default 1,000;
-	 * beyond it the `overflow` policy drops and dead-letters events). Breaking out of the loop unsubscribes.
-	 * Events waiting in the buffer count as in flight, so `drain()` waits for them to be read.
-	 */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
 		return createEventStream(this.#subscribeStream, this.#onClose, pattern, options);
 	}
 
-	/** Accepted events from the history ring buffer (oldest first), filtered by `query`. Empty when `historySize` is 0. */
 	history(query?: HistoryQuery): BusEvent[] {
 		return this.#history.query(resolveHistoryQuery(query, this.#router.limits));
 	}
@@ -383,10 +310,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return events.length;
 	}
 
-	/**
-	 * Resolves when nothing is queued, being dispatched, waiting in a subscriber's buffer, running or awaiting a retry.
-	 * Called from inside a handler, which it would wait for, it resolves at once.
-	 */
 	drain(): Promise<void> {
 		if (this.#context.isHandling()) return Promise.resolve();
 		return this.#idle.whenIdle();
@@ -402,14 +325,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		return this.#shutdown.stop(options);
 	}
 
-	/**
-	 * `stop()`, then closes the consumers and releases the bus: subscriptions are removed, `subscribe` throws
-	 * `BusClosedError`, pending `waitFor` calls reject with it and streams end. Idempotent. `timeoutMs` bounds the
-	 * whole of it, a `stop()` already under way (without a timeout, or a longer one) and consumers' `close()`
-	 * included: at the deadline what is still queued or buffered is abandoned (dead-lettered, counted) and a
-	 * consumer that has not closed is left behind (an `ERR_CONSUMER_CLOSE_TIMEOUT` warning). The report counts what
-	 * happened up to the close: `abandoned` by the stop or the close, and the metrics as of the close.
-	 */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
 		return this.#shutdown.close(options);
 	}
@@ -419,7 +334,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		await this.close();
 	}
 
-	/** The bus's counters and gauges, as of now. */
 	getMetrics(): BusMetrics {
 		const stats = this.#stats;
 		return {
@@ -437,7 +351,6 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		};
 	}
 
-	/** Listens to the bus's own diagnostics (`deadLetter`, `retry`, `warning`, `drained`, `stopped`, `closed`). Returns a function that stops listening. */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
 		return this.#diagnostics.on(name, listener);
 	}

@@ -116,9 +116,8 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	/**
-	 * As `EventBus.publish`, and recorded. In `sync` mode it resolves once the handlers it started have settled
-	 * (at once when called from a handler); rejections (`InvalidTopicError`, `BusClosedError`, ...) are the real
-	 * bus's.
+	 * As {@link Bus.publish}, and recorded. In `sync` mode it resolves once the handlers it started have settled
+	 * (at once when called from a handler).
 	 */
 	publish<Topic extends TopicOf<Events>>(
 		topic: Topic,
@@ -133,8 +132,7 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 	}
 
 	/**
-	 * As `EventBus.publishSync`: returns the frozen envelope, recorded, or throws what `publish` rejects with (and
-	 * `TypeError` for `awaitDelivery`: use `publish`). In `sync` mode it returns once the event has been handed to
+	 * As {@link Bus.publishSync}, and recorded. In `sync` mode it returns once the event has been handed to
 	 * every matching subscription (synchronous handlers have run, async ones have started: `drain()` waits for them),
 	 * or, from a handler, once it is queued behind the current event. In `queued` mode handlers never run before it
 	 * returns. In both, a full queue throws `QueueFullError` (`wait` and `reject` policies); in `sync` mode the queue
@@ -144,12 +142,12 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		return this.#bus.publishSync(topic, payload, options);
 	}
 
-	/** As `EventBus.publishBatch`: all or nothing (`BatchValidationError` lists every bad item), and recorded. */
+	/** As {@link Bus.publishBatch}, and recorded; in `sync` mode it resolves once the handlers it started have settled. */
 	publishBatch(items: readonly BatchItemOf<Events>[]): Promise<BusEvent[]> {
 		return this.#settled(this.#bus.publishBatch(items));
 	}
 
-	/** As `EventBus.subscribe`; each successful call of `handler` is recorded in `delivered()`. */
+	/** As {@link Bus.subscribe}; each successful call of `handler` is recorded in `delivered()`. */
 	subscribe<Pattern extends string>(
 		pattern: Pattern,
 		handler: Handler<EventFor<Events, Pattern>>,
@@ -158,58 +156,50 @@ export class MockBus<Events extends EventMapLike = EventMap> implements Bus<Even
 		return this.#bus.subscribe(pattern, handler, options);
 	}
 
-	/** As `EventBus.unsubscribe`. */
 	unsubscribe(id: string): boolean {
 		return this.#bus.unsubscribe(id);
 	}
 
-	/** As `EventBus.unsubscribePattern`: removes the subscriptions made with exactly this pattern. */
 	unsubscribePattern(pattern: string): number {
 		return this.#bus.unsubscribePattern(pattern);
 	}
 
-	/** As `EventBus.subscriptions`: the active subscriptions, in subscription order. */
 	subscriptions(): SubscriptionInfo[] {
 		return this.#bus.subscriptions();
 	}
 
-	/** As `EventBus.waitFor`: the next matching event dispatched after the call. */
 	waitFor<Pattern extends string>(pattern: Pattern, options?: WaitForOptions<EventFor<Events, Pattern>>): Promise<EventFor<Events, Pattern>> {
 		return this.#bus.waitFor(pattern, options);
 	}
 
-	/** As `EventBus.stream`; in `sync` mode unread events do not keep `publish` or `drain()` waiting. */
+	/** As {@link Bus.stream}, except that in `sync` mode unread events do not keep `publish` or `drain()` waiting. */
 	stream<Pattern extends string>(pattern: Pattern, options?: StreamOptions): AsyncIterableIterator<EventFor<Events, Pattern>> {
 		return this.#bus.stream(pattern, options);
 	}
 
-	/** As `EventBus.history`: accepted events from the ring buffer (`historySize`, default 1,000), oldest first. */
 	history(query?: HistoryQuery): BusEvent[] {
 		return this.#bus.history(query);
 	}
 
-	/** As `EventBus.use`: registers a consumer; its successful `consume` calls are recorded per event. */
+	/** As {@link Bus.use}; the consumer's successful `consume` calls are recorded per event. */
 	use(consumer: Consumer<BusEvent<Events[TopicOf<Events>], TopicOf<Events>>>): ConsumerHandle {
 		return this.#bus.use(consumer);
 	}
 
-	/** As `EventBus.on`: the bus's own diagnostics (`deadLetter`, `retry`, `warning`, `drained`, ...). */
 	on<Name extends keyof BusDiagnostics>(name: Name, listener: BusDiagnostics[Name]): () => void {
 		return this.#bus.on(name, listener);
 	}
 
-	/** As `EventBus.getMetrics`. */
 	getMetrics(): BusMetrics {
 		return this.#bus.getMetrics();
 	}
 
-	/** Resolves when nothing is queued or in flight; in `sync` mode partial consumer batches are handed over at once. */
+	/** As {@link Bus.drain}, except that in `sync` mode partial consumer batches are handed over at once. */
 	drain(): Promise<void> {
 		if (this.#sync === undefined || this.#sync.isInHandler()) return this.#bus.drain();
 		return this.#sync.drainEagerly();
 	}
 
-	/** As `EventBus.close`: delivers what was accepted, closes consumers, then rejects further publishes. */
 	close(options?: {readonly timeoutMs?: number}): Promise<StopReport> {
 		return this.#bus.close(options);
 	}
