@@ -98,6 +98,9 @@ export class NatsBridge {
 
 	/** @internal Use {@link bridgeToNats}. */
 	static async start<Events extends EventMapLike>(bus: BridgeBus<Events>, options: NatsBridgeOptions): Promise<NatsBridge> {
+		if (bus === null || typeof bus !== 'object' || typeof bus.publish !== 'function' || typeof bus.use !== 'function') {
+			throw new TypeError(`Expected \`bus\` to be a bus (with \`publish\` and \`use\`), got ${bus === null ? 'null' : typeof bus}`);
+		}
 		const resolved = resolveBridgeOptions(options);
 		// Validates every pattern before connecting (InvalidTopicError names the bad one).
 		for (const pattern of [...resolved.exports, ...resolved.imports]) patternToSubjects(pattern, resolved.prefix);

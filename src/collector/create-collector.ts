@@ -15,6 +15,7 @@ import {defaultDashboardDir, StaticFiles} from './static-files.js';
 import {EventStream, type EventStreamOptions} from './stream.js';
 import type {EventStore} from './types.js';
 import {defaultEventLimits, type EventLimits} from './wire-format.js';
+import {assertBoolean, assertOneOf, assertOptionalString} from '../internal/assert.js';
 
 /** Retention: events older than `maxAgeMs` or beyond the newest `maxEvents` are deleted every `intervalMs`. */
 export interface RetentionOptions {
@@ -142,6 +143,10 @@ export function createCollector(options: CollectorOptions = {}): Collector {
 		positiveInteger('retention.maxAgeMs', options.retention.maxAgeMs, 1);
 		positiveInteger('retention.maxEvents', options.retention.maxEvents, 1);
 	}
+	assertBoolean('memory', options.memory);
+	assertOptionalString('db', options.db);
+	assertOptionalString('dashboardDir', options.dashboardDir);
+	assertOneOf('synchronous', options.synchronous, ['normal', 'full']);
 	const staticFiles = new StaticFiles(options.dashboardDir ?? defaultDashboardDir);
 	// Every option is checked above: nothing below throws, so a store opened here is never left open.
 	const store = options.store ?? (options.memory === true ? new MemoryStore() : new SqliteStore({path: options.db ?? 'events.db', ...(options.synchronous === undefined ? {} : {synchronous: options.synchronous})}));

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {resolveBridgeOptions, type NatsBridgeOptions} from '../../src/bridge/bridge-options.js';
+import {bridgeToNats} from '../../src/bridge/index.js';
 
 const base = {servers: 'nats://127.0.0.1:4222'};
 
@@ -42,3 +43,14 @@ describe('bridge options', () => {
 		expect(() => resolveBridgeOptions(options)).toThrow(message);
 	});
 });
+
+describe('bridgeToNats()', () => {
+	it.each([
+		['null', null],
+		['an object without publish and use', {}],
+	])('refuses %s as the bus with a TypeError, before connecting', async (_name, bus) => {
+		await expect(bridgeToNats(bus as never, {servers: 'nats://127.0.0.1:1'})).rejects.toThrow(TypeError);
+		await expect(bridgeToNats(bus as never, {servers: 'nats://127.0.0.1:1'})).rejects.toThrow('Expected `bus` to be a bus');
+	});
+});
+

@@ -52,6 +52,16 @@ describe('API keys', () => {
 		await collector.close();
 	});
 
+	it.each([
+		['memory', {memory: 1}, 'Expected `memory` to be a boolean'],
+		['db', {db: 42}, 'Expected `db` to be a string'],
+		['dashboardDir', {memory: true, dashboardDir: ['x']}, 'Expected `dashboardDir` to be a string'],
+		['synchronous', {memory: true, synchronous: 'off'}, 'Expected `synchronous` to be one of `normal`, `full`'],
+	])('refuses a bad %s with a TypeError before opening anything', (_name, options, message) => {
+		expect(() => createCollector(options as never)).toThrow(TypeError);
+		expect(() => createCollector(options as never)).toThrow(message);
+	});
+
 	it('refuses keys shorter than 8 characters with a TypeError, as text or as objects', () => {
 		expect(() => createCollector({memory: true, apiKeys: ['short']})).toThrow(TypeError);
 		expect(() => createCollector({memory: true, apiKeys: [{key: 'short'}]})).toThrow(TypeError);
