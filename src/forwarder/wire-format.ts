@@ -124,47 +124,31 @@ export function encodeWebhook(event: BusEvent): Buffer {
 	);
 }
 
+/** Where each record format keeps the envelope's fields (the payload is `data` in all three). */
+const recordFields = {
+	webhook: {topic: 'type', timestamp: 'timestamp', source: 'source', correlationId: 'correlationId', causationId: 'causationId'},
+	cloudevents: {topic: 'type', timestamp: 'time', source: 'source', correlationId: 'correlationid', causationId: 'causationid'},
+	collector: {topic: 'event_type', timestamp: 'timestamp', source: 'source_system', correlationId: 'correlation_id', causationId: 'causation_id'},
+} as const satisfies Record<RecordFormat, Record<string, string>>;
+
 /** Rebuilds an envelope from a stored record (after a restart, to dead-letter it): every field the format kept. */
 export function decodeRecord(body: Buffer, format: RecordFormat): BusEvent {
 	const item = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
 	const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+	const fields = recordFields[format];
 	const id = text(item['id'], '');
-	if (format === 'webhook') {
-		return Object.freeze({
-			id,
-			topic: text(item['type'], ''),
-			payload: item['data'],
-			timestamp: Date.parse(text(item['timestamp'], '')),
-			source: text(item['source'], ''),
-			correlationId: text(item['correlationId'], id),
-			causationId: typeof item['causationId'] === 'string' ? item['causationId'] : undefined,
-			priority: 0,
-			metadata: Object.freeze({}),
-		});
-	}
-	if (format === 'cloudevents') {
-		return Object.freeze({
-			id,
-			topic: text(item['type'], ''),
-			payload: item['data'],
-			timestamp: Date.parse(text(item['time'], '')),
-			source: text(item['source'], ''),
-			correlationId: text(item['correlationid'], id),
-			causationId: typeof item['causationid'] === 'string' ? item['causationid'] : undefined,
-			priority: typeof item['priority'] === 'number' ? item['priority'] : 0,
-			metadata: Object.freeze({}),
-		});
-	}
+	const causationId = item[fields.causationId];
 	return Object.freeze({
 		id,
-		topic: text(item['event_type'], ''),
+		topic: text(item[fields.topic], ''),
 		payload: item['data'],
-		timestamp: Date.parse(text(item['timestamp'], '')),
-		source: text(item['source_system'], ''),
-		correlationId: text(item['correlation_id'], id),
-		causationId: typeof item['causation_id'] === 'string' ? item['causation_id'] : undefined,
-		priority: typeof item['priority'] === 'number' ? item['priority'] : 0,
-		metadata: Object.freeze((item['metadata'] ?? {}) as Record<string, unknown>),
+		timestamp: Date.parse(text(item[fields.timestamp], '')),
+		source: text(item[fields.source], ''),
+		correlationId: text(item[fields.correlationId], id),
+		causationId: typeof causationId === 'string' ? causationId : undefined,
+		// A webhook message carries neither priority nor metadata; CloudEvents keeps no metadata.
+		priority: format !== 'webhook' && typeof item['priority'] === 'number' ? item['priority'] : 0,
+		metadata: Object.freeze(format === 'collector' ? ((item['metadata'] ?? {}) as Record<string, unknown>) : {}),
 	});
 }
 
