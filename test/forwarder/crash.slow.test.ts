@@ -39,17 +39,22 @@ function runApp(args: string[], waitFor: RegExp): Promise<{child: ChildProcess; 
 	});
 }
 
+/** The first half of both crash tests: the destination goes down, the app spools `total` events and is SIGKILLed. */
+async function spoolWithDestinationDownAndKill(total: number): Promise<{port: number; url: string}> {
+	const port = Number(new URL(server.url).port);
+	await server.close();
+	const url = `http://127.0.0.1:${port}/events/batch`;
+	const first = await runApp(['publish', url, dir, String(total)], /spooled \d+/);
+	expect(first.line).toBe(`spooled ${total}`);
+	first.child.kill('SIGKILL');
+	await new Promise(resolve => first.child.once('exit', resolve));
+	return {port, url};
+}
+
 describe('crash: collector down, app SIGKILLed, app restarted, collector up', () => {
 	it('delivers exactly the N published events, each once', async () => {
 		const total = 500;
-		const port = Number(new URL(server.url).port);
-		await server.close();
-		const url = `http://127.0.0.1:${port}/events/batch`;
-
-		const first = await runApp(['publish', url, dir, String(total)], /spooled \d+/);
-		expect(first.line).toBe(`spooled ${total}`);
-		first.child.kill('SIGKILL');
-		await new Promise(resolve => first.child.once('exit', resolve));
+		const {port, url} = await spoolWithDestinationDownAndKill(total);
 
 		server = await FaultServer.start(port);
 		const second = await runApp(['deliver', url, dir], /delivered \d+/);
@@ -65,14 +70,7 @@ describe('crash against the real collector: down, app SIGKILLed, collector up, a
 	it('the collector ends with exactly the N published events, each stored once', async () => {
 		const {createCollector} = await import('../../src/collector/index.js');
 		const total = 500;
-		const port = Number(new URL(server.url).port);
-		await server.close();
-		const url = `http://127.0.0.1:${port}/events/batch`;
-
-		const first = await runApp(['publish', url, dir, String(total)], /spooled \d+/);
-		expect(first.line).toBe(`spooled ${total}`);
-		first.child.kill('SIGKILL');
-		await new Promise(resolve => first.child.once('exit', resolve));
+		const {port, url} = await spoolWithDestinationDownAndKill(total);
 
 		const collector = createCollector({db: `${dir}/collector.db`});
 		await collector.listen({port});
