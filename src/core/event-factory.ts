@@ -6,7 +6,8 @@ import type {ValidationMode} from '../schema/schema-registry.js';
 import type {PayloadValidator} from './bus-options.js';
 import type {BusEvent, PublishOptions} from '../types.js';
 import {Clock} from './clock.js';
-import {createEnvelope, deepFreeze} from './envelope.js';
+import {deepFreeze} from './deep-freeze.js';
+import {createEnvelope} from './envelope.js';
 import {EventIdGenerator} from './event-id.js';
 import {validatePublishOptions} from './publish-options.js';
 

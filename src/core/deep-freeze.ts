@@ -1,0 +1,114 @@
+import {InvalidPayloadError} from '../errors.js';
+
+// Objects known to be frozen all the way down, so that publishing the same large payload again costs one lookup.
+const deepFrozen = new WeakSet<object>();
+
+/**
+ * Object graphs of at most this many objects take the small-graph path: no `Set`, no stacks, nothing recorded in
+ * `deepFrozen`. Most nested payloads are a handful of objects (an order with its customer and address), and for
+ * them the general walk's allocations cost several times the freezing itself.
+ */
+const smallGraphLimit = 32;
+/** The small-graph path's list of objects to freeze; reused, so that it allocates nothing per event. */
+const collected: object[] = [];
+
+/**
+ * Checks a payload and, with `shouldFreeze`, freezes it and everything reachable from it, so that no subscriber can
+ * change what another one sees. Walks first and freezes after, so that a refused payload is left as it was;
+ * iterative, so a deeply nested payload cannot overflow the stack. Refuses, with `InvalidPayloadError`, nesting
+ * deeper than `maxDepth` (`too-deep`) and a payload that throws when read (`unreadable`: a throwing getter, a
+ * revoked or hostile Proxy). An object frozen by its owner is still walked: `Object.freeze` is shallow. Typed arrays
+ * are left alone (freezing one throws); Map, Set and Date objects are frozen as objects, but their entries and time
+ * stay mutable (`Object.freeze` does not reach internal slots) and the walk does not enter a Map's or Set's entries.
+ */
+export function deepFreeze(topic: string, value: unknown, maxDepth: number, shouldFreeze = true): void {
+	try {
+		walk(topic, value, maxDepth, shouldFreeze);
+	} catch (error) {
+		collected.length = 0;
+		if (error instanceof InvalidPayloadError) throw error;
+		throw new InvalidPayloadError(topic, 'unreadable', 'reading it threw (a throwing getter or a hostile Proxy)', error);
+	}
+}
+
+function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean): void {
+	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return;
+	// The common payload is one flat object: freeze it without allocating anything.
+	if (!Array.isArray(value) && isFlat(value)) {
+		if (shouldFreeze && !ArrayBuffer.isView(value)) Object.freeze(value);
+		return;
+	}
+	if (collectSmall(value, 0, maxDepth)) {
+		if (shouldFreeze) for (const object of collected) Object.freeze(object);
+		collected.length = 0;
+		return;
+	}
+	collected.length = 0;
+	walkLarge(topic, value, maxDepth, shouldFreeze);
+}
+
+/**
+ * Collects `value` and the plain objects and arrays below it into `collected`, depth first. Gives up (false) on
+ * anything the general walk must handle: more than {@link smallGraphLimit} objects (a cycle or a shared object
+ * visited again counts again, so the limit also ends a cycle), nesting deeper than `maxDepth` (the general walk
+ * reports it), and objects that are neither plain objects nor arrays (typed arrays, Maps, class instances).
+ */
+function collectSmall(value: object, depth: number, maxDepth: number): boolean {
+	if (depth > maxDepth || collected.length === smallGraphLimit) return false;
+	if (Array.isArray(value)) {
+		collected.push(value);
+		for (let index = 0; index < value.length; index++) {
+			const child: unknown = value[index];
+			if (typeof child === 'object' && child !== null && !collectSmall(child, depth + 1, maxDepth)) return false;
+		}
+		return true;
+	}
+	const prototype: unknown = Object.getPrototypeOf(value);
+	if (prototype !== Object.prototype && prototype !== null) return false;
+	collected.push(value);
+	// `for...in` over a plain object lists its own enumerable keys (Object.prototype has none), as `Object.values`.
+	for (const key in value) {
+		const child: unknown = (value as Record<string, unknown>)[key];
+		if (typeof child === 'object' && child !== null && !collectSmall(child, depth + 1, maxDepth)) return false;
+	}
+	return true;
+}
+
+function walkLarge(topic: string, value: object, maxDepth: number, shouldFreeze: boolean): void {
+	const objects: object[] = [];
+	const visited = new Set<object>();
+	const stack: object[] = [value];
+	const depths: number[] = [0];
+	while (stack.length > 0) {
+		const current = stack.pop()!;
+		const depth = depths.pop()!;
+		if (depth > maxDepth) {
+			throw new InvalidPayloadError(topic, 'too-deep', `nested deeper than ${maxDepth} levels (option \`maxPayloadDepth\`)`);
+		}
+		if (visited.has(current)) continue;
+		visited.add(current);
+		if (ArrayBuffer.isView(current)) continue;
+		objects.push(current);
+		// Own enumerable values only: payloads are data.
+		const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
+		for (const child of children) {
+			if (typeof child === 'object' && child !== null && !deepFrozen.has(child)) {
+				stack.push(child);
+				depths.push(depth + 1);
+			}
+		}
+	}
+	if (!shouldFreeze) return;
+	for (const object of objects) {
+		Object.freeze(object);
+		deepFrozen.add(object);
+	}
+}
+
+function isFlat(value: object): boolean {
+	for (const key in value) {
+		const child: unknown = (value as Record<string, unknown>)[key];
+		if (typeof child === 'object' && child !== null) return false;
+	}
+	return true;
+}
