@@ -79,6 +79,8 @@ export function wireBus(options: ResolvedBusOptions, engine: Engine, bus: BusWir
 		idle: () => idle.check(),
 		fault: error => diagnostics.warn('ERR_DISPATCHER_FAULT', 'The dispatcher failed unexpectedly', error),
 		detach: fn => context.detached(fn),
+		runStarted: () => context.dispatcherStarted(),
+		runEnded: () => context.dispatcherEnded(),
 		isInHandler: () => context.isHandling(),
 		scheduler: engine.scheduler,
 	});

@@ -94,6 +94,20 @@ export class HandlerContext {
 		return result;
 	}
 
+	/**
+	 * A dispatcher of this context's bus started a run. Under `while-handling` the storage stays enabled until the
+	 * matching {@link dispatcherEnded}, as if a handler were in flight: a producer that awaits each publish would
+	 * otherwise turn it off and on again for every event, which costs more than the promise hook it saves.
+	 */
+	dispatcherStarted(): void {
+		if (this.#mode === 'while-handling') handlersInFlight++;
+	}
+
+	/** The run announced by {@link dispatcherStarted} ended. */
+	dispatcherEnded(): void {
+		if (this.#mode === 'while-handling') releaseHandler();
+	}
+
 	/** Calls `fn` outside any handler's context (the dispatcher must not inherit the context of whoever woke it). */
 	detached(fn: () => void): void {
 		if (this.#storage === undefined) fn();
@@ -102,12 +116,19 @@ export class HandlerContext {
 
 	/** The event whose handler is running now, if any, on this bus or (across awaits) on another one: what correlation inherits. */
 	current(): BusEvent | undefined {
-		return this.#current ?? this.#storage?.getStore()?.event;
+		return this.#current ?? this.#stored()?.event;
 	}
 
 	/** Whether a handler of this context's own bus is running now (another bus's handler does not count). */
 	isHandling(): boolean {
-		return this.#current !== undefined || this.#storage?.getStore()?.context === this;
+		return this.#current !== undefined || this.#stored()?.context === this;
+	}
+
+	#stored(): Handling | undefined {
+		// With no handler in flight and no context in `always` mode, no store can be current: skip the lookup (on
+		// Node 20 it walks to the current async resource), which a publish from outside any handler would pay.
+		if (this.#mode === 'while-handling' && handlersInFlight === 0 && !isAlwaysOn) return undefined;
+		return this.#storage?.getStore();
 	}
 
 	#run(event: BusEvent, handler: (event: never) => unknown): unknown {

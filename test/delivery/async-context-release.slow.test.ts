@@ -44,6 +44,24 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		expect(await leftBehind).toBeUndefined();
 	});
 
+	test('HandlerContext(while-handling) - a dispatcher run keeps the storage on until it ends', async () => {
+		const context = new HandlerContext('while-handling');
+		context.dispatcherStarted();
+		let leftBehind: Promise<string | undefined> | undefined;
+		await (context.run(event('e1'), async () => {
+			await Promise.resolve();
+			leftBehind = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await leftBehind).toBe('e1');
+		context.dispatcherEnded();
+		let afterRun: Promise<string | undefined> | undefined;
+		await (context.run(event('e2'), async () => {
+			await Promise.resolve();
+			afterRun = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await afterRun).toBeUndefined();
+	});
+
 	test('HandlerContext(while-handling) - going idle does not turn the storage off under a context in always mode', async () => {
 		const always = new HandlerContext('always');
 		const whileHandling = new HandlerContext('while-handling');
@@ -61,4 +79,5 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		finish();
 		expect(await seen).toBe('e1');
 	});
+
 });

@@ -236,3 +236,29 @@ describe('IngressQueue', () => {
 		expect(queue.isBusy).toBe(false);
 	});
 });
+
+describe('IngressQueue - one dispatcher run for a producer that awaits each offer', () => {
+	test('events offered one await apart are dispatched by the same run', async () => {
+		let runs = 0;
+		const {queue, log, idle} = harness(10, 'wait', {runStarted: () => void runs++});
+		for (let value = 0; value < 20; value++) {
+			queue.offer(item(value));
+			await Promise.resolve(value);
+		}
+		await idle();
+		expect(log.filter(entry => entry.startsWith('dispatch'))).toHaveLength(20);
+		expect(runs).toBe(1);
+	});
+
+	test('runStarted and runEnded come in pairs, also when the run ends after a macrotask gap', async () => {
+		const calls: string[] = [];
+		const {queue, idle} = harness(10, 'wait', {runStarted: () => void calls.push('started'), runEnded: () => void calls.push('ended')});
+		queue.offer(item(1));
+		await idle();
+		await nextMacrotask();
+		queue.offer(item(2));
+		await idle();
+		expect(calls).toEqual(['started', 'ended', 'started', 'ended']);
+	});
+});
+
