@@ -29,6 +29,7 @@ import type {
 	TopicOf,
 	WaitForOptions,
 } from '../types.js';
+import {AcceptedEvent} from './accepted.js';
 import {AwaitedDeliveries} from './awaited-deliveries.js';
 import {resolveBusOptions, type EventBusOptions, type ResolvedBusOptions} from './bus-options.js';
 import {wireBus} from './bus-wiring.js';
@@ -194,7 +195,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 			return Promise.reject(error);
 		}
 		if (offered === 'queued' || offered === 'dropped') {
-			if (report === undefined) return Promise.resolve(event);
+			if (report === undefined) return new AcceptedEvent(event);
 			// A handler awaits this delivery: a subscriber holding dispatch back (perhaps the handler's own) must let
 			// the dispatcher reach it, or the handler, and so the holder, would never finish.
 			this.#hold.update();

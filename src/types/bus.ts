@@ -22,6 +22,11 @@ export interface Bus<Events extends EventMapLike = EventMap> {
 	 * when it is delivered; with `awaitDelivery: true`, resolves with a {@link DeliveryReport} once every matching
 	 * subscription has handled it (handler errors are reported there, never thrown at the publisher).
 	 *
+	 * An event accepted at once comes back as a promise-compatible object that creates its native promise only when
+	 * awaited (`then`, `catch`, `finally`), so that a loop that does not await each publish allocates no promise per
+	 * event: `await`, `.then`, `Promise.all` and `Promise<T>`-typed code work as with a promise, but
+	 * `instanceof Promise` and `util.types.isPromise` are false for it. Rejections are native promises.
+	 *
 	 * When the queue is full the bus's `overflow` policy applies: `wait` (default) resolves once there is space,
 	 * `reject` rejects with `QueueFullError`, `drop-oldest`/`drop-newest` drop an event (counted, dead-lettered).
 	 * Called from a handler, the event inherits the handled event's `correlationId` and gets its id as `causationId`,
