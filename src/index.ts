@@ -6,6 +6,7 @@ import './layers.js';
 
 export {EventBus, deadLetterTopic, type BusState} from './core/event-bus.js';
 export {getEventBus, resetEventBus} from './core/singleton.js';
+export {leanProfile} from './core/bus-options.js';
 export {serializeError} from './internal/serialize-error.js';
 export {compileTopicMatcher, matchesTopic} from './routing/index.js';
 export {LoggingConsumer} from './consumers/logging-consumer.js';
@@ -48,7 +49,7 @@ export {
 	WaitTimeoutError,
 } from './errors.js';
 
-export type {EventBusOptions, PayloadValidator} from './core/bus-options.js';
+export type {EventBusOptions, PayloadValidator, TimestampMode} from './core/bus-options.js';
 export type {AsyncContextSetting} from './delivery/handler-context.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
 export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';

@@ -2,6 +2,9 @@ import {resolveAsyncContextMode, type AsyncContextMode, type AsyncContextSetting
 import {assertBoolean, assertInteger, assertOneOf, assertOptionalObject, assertOptionalString, fail} from '../internal/assert.js';
 import type {JsonSchema, SchemaRegistry, ValidationMode} from '../schema/schema-registry.js';
 import type {QueueOverflowPolicy} from '../types.js';
+import type {TimestampMode} from './clock.js';
+
+export type {TimestampMode} from './clock.js';
 
 /** Options of `new EventBus(options)` and `getEventBus(options)`. */
 export interface EventBusOptions {
@@ -36,6 +39,20 @@ export interface EventBusOptions {
 	readonly asyncContext?: AsyncContextSetting;
 	/** Deep-freeze payloads on publish, so that no subscriber can change what another sees. @default true */
 	readonly freezePayloads?: boolean;
+	/**
+	 * Freeze each envelope (the event object: id, topic, timestamp, correlation...) and its metadata, so that no
+	 * subscriber can change what another one sees. With `false`, a subscriber that writes to an event changes it for
+	 * every subscriber after it and for the history. @default true
+	 */
+	readonly freezeEnvelopes?: boolean;
+	/**
+	 * When the clock is read for an event's `timestamp` (and the time part of its id):
+	 * - `'per-event'`: at every publish;
+	 * - `'per-burst'`: once per synchronous run of code: events published before the next `await` (or callback)
+	 *   share the first one's time, however long that code ran between them. Saves a clock read per event.
+	 * Timestamps never decrease either way. @default 'per-event'
+	 */
+	readonly timestamps?: TimestampMode;
 	/** Payloads nested deeper than this are refused with `InvalidPayloadError` (checked while freezing). @default 64 */
 	readonly maxPayloadDepth?: number;
 	/** Events dispatched before the dispatcher yields to the event loop. @default 512 */
@@ -49,6 +66,24 @@ export interface EventBusOptions {
 	readonly validation?: ValidationMode;
 }
 
+/**
+ * Options that trade guarantees for speed, for a bus on a hot path whose subscribers are trusted. Use it as it is
+ * (`new EventBus(leanProfile)`) or under your own options (`{...leanProfile, maxQueueSize: 50_000}`). It gives up:
+ * - `freezePayloads: false`, `freezeEnvelopes: false`: a subscriber can change the event and its payload for the
+ *   subscribers after it (and the publisher's object is the payload: changing it later changes the event);
+ * - `historySize: 0`: no `history()` and no `replay()`;
+ * - `asyncContext: false`: correlation is inherited only in the synchronous part of a handler, not after an `await`;
+ * - `timestamps: 'per-burst'`: events published in one synchronous run share one timestamp.
+ * Delivery guarantees (ordering, the bounded queue and backpressure, retries, dead letters, counters) are unchanged.
+ */
+export const leanProfile = Object.freeze({
+	historySize: 0,
+	asyncContext: false,
+	freezePayloads: false,
+	freezeEnvelopes: false,
+	timestamps: 'per-burst',
+} as const satisfies EventBusOptions);
+
 /** Options with every default filled in. */
 export interface ResolvedBusOptions {
 	readonly maxQueueSize: number;
@@ -61,6 +96,8 @@ export interface ResolvedBusOptions {
 	/** What `asyncContext` means in this process. */
 	readonly asyncContext: AsyncContextMode;
 	readonly freezePayloads: boolean;
+	readonly freezeEnvelopes: boolean;
+	readonly timestamps: TimestampMode;
 	readonly maxPayloadDepth: number;
 	readonly dispatchBatchSize: number;
 	readonly schemas: PayloadValidator | undefined;
@@ -120,6 +157,8 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		fail('options.asyncContext', 'a boolean or `auto`', given.asyncContext);
 	}
 	assertBoolean('options.freezePayloads', given.freezePayloads);
+	assertBoolean('options.freezeEnvelopes', given.freezeEnvelopes);
+	assertOneOf('options.timestamps', given.timestamps, ['per-event', 'per-burst']);
 	assertInteger('options.maxPayloadDepth', given.maxPayloadDepth, 1);
 	assertInteger('options.dispatchBatchSize', given.dispatchBatchSize, 1);
 	assertOneOf('options.validation', given.validation, validationModes);
@@ -133,6 +172,8 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		routeCacheSize: given.routeCacheSize ?? 10_000,
 		asyncContext: resolveAsyncContextMode(given.asyncContext ?? 'auto'),
 		freezePayloads: given.freezePayloads ?? true,
+		freezeEnvelopes: given.freezeEnvelopes ?? true,
+		timestamps: given.timestamps ?? 'per-event',
 		maxPayloadDepth: given.maxPayloadDepth ?? 64,
 		dispatchBatchSize: given.dispatchBatchSize ?? 512,
 		schemas: resolveSchemas(given.schemas),

@@ -63,6 +63,8 @@ export function wireBus(options: ResolvedBusOptions, engine: Engine, bus: BusWir
 		context,
 		source: options.source,
 		freezePayloads: options.freezePayloads,
+		freezeEnvelopes: options.freezeEnvelopes,
+		timestamps: options.timestamps,
 		maxPayloadDepth: options.maxPayloadDepth,
 		schemas: options.schemas,
 		validation: options.validation,

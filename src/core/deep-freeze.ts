@@ -32,12 +32,14 @@ export function deepFreeze(topic: string, value: unknown, maxDepth: number, shou
 }
 
 function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean): void {
-	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return;
-	// The common payload is one flat object: freeze it without allocating anything.
+	if (typeof value !== 'object' || value === null) return;
+	// The common payload is one flat object: freeze it without allocating anything. (Before the `deepFrozen` lookup,
+	// which would give every fresh payload an identity hash.)
 	if (!Array.isArray(value) && isFlat(value)) {
 		if (shouldFreeze && !ArrayBuffer.isView(value)) Object.freeze(value);
 		return;
 	}
+	if (deepFrozen.has(value)) return;
 	if (collectSmall(value, 0, maxDepth)) {
 		if (shouldFreeze) for (const object of collected) Object.freeze(object);
 		collected.length = 0;

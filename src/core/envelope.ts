@@ -15,8 +15,24 @@ export interface EnvelopeFields {
 	readonly metadata: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** Builds a frozen envelope. Every field is always present so that all events share one hidden class. */
-export function createEnvelope(fields: EnvelopeFields): BusEvent {
+/**
+ * Builds an envelope, frozen with its metadata unless `freeze` is false (the metadata is copied either way). Every
+ * field is always present so that all events share one hidden class.
+ */
+export function createEnvelope(fields: EnvelopeFields, freeze = true): BusEvent {
+	if (!freeze) {
+		return {
+			id: fields.id,
+			topic: fields.topic,
+			payload: fields.payload,
+			timestamp: fields.timestamp,
+			source: fields.source,
+			correlationId: fields.correlationId,
+			causationId: fields.causationId,
+			priority: fields.priority,
+			metadata: fields.metadata === undefined ? emptyMetadata : {...fields.metadata},
+		};
+	}
 	return Object.freeze({
 		id: fields.id,
 		topic: fields.topic,

@@ -368,15 +368,15 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	};
 
 	readonly #dispatch = (event: BusEvent): void => {
-		// The event's context is set up once for all of its deliveries, not once per handler call: with
-		// AsyncLocalStorage on, that setup costs more than the rest of a delivery.
-		this.#context.run(event, this.#deliverToAll);
-	};
-
-	readonly #deliverToAll = (event: BusEvent): void => {
-		const tracker = this.#trackers.size === 0 ? undefined : this.#awaited.take(event);
 		// A snapshot: subscriptions added while it is delivered miss this event; removed or disabled ones are skipped.
 		const route = this.#router.routeValid(event.topic);
+		// The event's context is set up once for all of its deliveries, not once per handler call, and with
+		// AsyncLocalStorage only when one of them may need it: that setup costs more than the rest of a delivery.
+		this.#context.run(event, this.#deliverToAll, anyMayGoAsync(route), route);
+	};
+
+	readonly #deliverToAll = (event: BusEvent, route: readonly Subscriber[]): void => {
+		const tracker = this.#trackers.size === 0 ? undefined : this.#awaited.take(event);
 		tracker?.dispatched(event, route.length);
 		for (let index = 0; index < route.length; index++) route[index]!.deliver(event, tracker);
 	};
@@ -395,4 +395,9 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 	#assertAccepting(operation: string): void {
 		if (this.#state !== 'running') throw new BusClosedError(this.#state, operation);
 	}
+}
+
+function anyMayGoAsync(route: readonly Subscriber[]): boolean {
+	for (let index = 0; index < route.length; index++) if (route[index]!.mayGoAsync) return true;
+	return false;
 }

@@ -5,7 +5,7 @@ import type {Router} from '../routing/router.js';
 import type {ValidationMode} from '../schema/schema-registry.js';
 import type {PayloadValidator} from './bus-options.js';
 import type {BusEvent, PublishOptions} from '../types.js';
-import {Clock} from './clock.js';
+import {Clock, type TimestampMode} from './clock.js';
 import {deepFreeze} from './deep-freeze.js';
 import {createEnvelope} from './envelope.js';
 import {EventIdGenerator} from './event-id.js';
@@ -26,6 +26,8 @@ export interface EventFactoryOptions {
 	readonly context: HandlerContext;
 	readonly source: string;
 	readonly freezePayloads: boolean;
+	readonly freezeEnvelopes: boolean;
+	readonly timestamps: TimestampMode;
 	readonly maxPayloadDepth: number;
 	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
@@ -39,11 +41,12 @@ export interface EventFactoryOptions {
  */
 export class EventFactory {
 	readonly #options: EventFactoryOptions;
-	readonly #clock = new Clock();
+	readonly #clock: Clock;
 	readonly #ids = new EventIdGenerator();
 
 	constructor(options: EventFactoryOptions) {
 		this.#options = options;
+		this.#clock = new Clock(options.timestamps);
 	}
 
 	/**
@@ -76,7 +79,7 @@ export class EventFactory {
 			causationId: options?.causationId ?? parent?.id,
 			priority: options?.priority ?? 0,
 			metadata: options?.metadata,
-		});
+		}, settings.freezeEnvelopes);
 	}
 
 	/** An event of the bus's own (`$bus.*`), caused by `cause`: no validation, payload frozen shallowly. */
@@ -101,6 +104,7 @@ export class EventFactory {
 			throw new TypeError(`Expected \`transform()\` to return an event envelope, got ${describeValue(event)}`);
 		}
 		deepFreeze(event.topic, event.payload, this.#options.maxPayloadDepth, this.#options.freezePayloads);
-		return Object.isFrozen(event) ? event : Object.freeze({...event});
+		if (!this.#options.freezeEnvelopes || Object.isFrozen(event)) return event;
+		return Object.freeze({...event});
 	}
 }

@@ -90,6 +90,10 @@ const pumping = 4;
 const holding = 8;
 /** Inside the synchronous part of a handler call. */
 const calling = 16;
+/** Its handler has returned a promise (or thenable): under `asyncContext: 'auto'` it runs inside AsyncLocalStorage. */
+const returnedPromise = 32;
+/** Its handler has returned something that is not a promise; without `returnedPromise`, it is taken as synchronous. */
+const returnedValue = 64;
 
 interface HoldTimes {
 	/** When the current hold began (host time). */
@@ -195,6 +199,15 @@ export class Subscriber {
 	 */
 	isHandling(event: BusEvent): boolean {
 		return (this.#flags & calling) !== 0 || this.#handling === event;
+	}
+
+	/**
+	 * Whether its handler may go asynchronous, so that an event published after an `await` in it can inherit
+	 * correlation: until its first call, and once it has returned a promise. A handler that has returned only
+	 * plain values is taken as synchronous.
+	 */
+	get mayGoAsync(): boolean {
+		return (this.#flags & (returnedPromise | returnedValue)) !== returnedValue;
 	}
 
 	/** Handler calls at once. */
@@ -308,7 +321,7 @@ export class Subscriber {
 		this.#flags |= calling;
 		let result: unknown;
 		try {
-			result = this.#host.context.run(event, this.#handler);
+			result = this.#host.context.run(event, this.#handler, this.mayGoAsync);
 		} catch (error) {
 			this.#flags &= ~calling;
 			this.#failed(event, tracker, attempt, error);
@@ -316,6 +329,7 @@ export class Subscriber {
 		}
 		this.#flags &= ~calling;
 		if (typeof result !== 'object' || result === null) {
+			this.#flags |= returnedValue;
 			this.#succeeded(tracker);
 			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 			return;
@@ -335,10 +349,12 @@ export class Subscriber {
 			return;
 		}
 		if (promise === undefined) {
+			this.#flags |= returnedValue;
 			this.#succeeded(tracker);
 			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 			return;
 		}
+		this.#flags |= returnedPromise;
 		// Set here, on the async path only (a store per delivery would cost the synchronous fast path).
 		if (this.#concurrency === 1) this.#handling = event;
 		const {timeoutMs} = this.settings;

@@ -259,6 +259,65 @@ describe('correlation - the asyncContext setting', () => {
 		expect(children[0]).toMatchObject({correlationId: parent.id, causationId: parent.id});
 	});
 
+	test('by default a plain function handler that returns a promise inherits after its await on every event', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', event =>
+			nextMacrotask().then(async () => {
+				await bus.publish('child', event.payload);
+			}),
+		);
+		const parents = [await bus.publish('parent', 1), await bus.publish('parent', 2), await bus.publish('parent', 3)];
+		await bus.drain();
+		expect(children.map(child => child.causationId)).toEqual(parents.map(parent => parent.id));
+	});
+
+	// The documented edge of 'auto': a handler known to return no promise runs without AsyncLocalStorage.
+	test('by default a handler that returned no promise before does not inherit after the await of the first promise it returns, and does from then on', async () => {
+		const bus = new EventBus();
+		const children = recordTopic(bus, 'child');
+		bus.subscribe('parent', event => {
+			if (event.payload === 'sync') return undefined;
+			return nextMacrotask().then(async () => {
+				await bus.publish('child', event.payload);
+			});
+		});
+		await bus.publish('parent', 'sync');
+		await bus.drain();
+		const first = await bus.publish('parent', 'first promise');
+		await bus.drain();
+		const second = await bus.publish('parent', 'second promise');
+		await bus.drain();
+		expect(children[0]!.causationId).toBeUndefined();
+		expect(children[0]!.correlationId).toBe(children[0]!.id);
+		expect(children[1]!.causationId).toBe(second.id);
+		expect(first.id).not.toBe(second.id);
+	});
+
+	test.each<[string, EventBusOptions, readonly boolean[]]>([
+		['by default only on its first event', {}, [true, false]],
+		['with true on every event', {asyncContext: true}, [true, true]],
+	])('work a synchronous handler leaves behind (a timer) inherits %s', async (_name, options, inherits) => {
+		const bus = new EventBus(options);
+		const children = recordTopic(bus, 'child');
+		const timers: Promise<void>[] = [];
+		bus.subscribe('parent', () => {
+			timers.push(
+				nextMacrotask().then(async () => {
+					await bus.publish('child', null);
+				}),
+			);
+		});
+		const parents: BusEvent[] = [];
+		for (let index = 0; index < 2; index++) {
+			parents.push(await bus.publish('parent', index));
+			await bus.drain();
+			await Promise.all(timers);
+			await bus.drain();
+		}
+		expect(children.map((child, index) => child.causationId === parents[index]!.id)).toEqual(inherits);
+	});
+
 	test('an unknown setting is refused with a TypeError', () => {
 		expect(() => new EventBus({asyncContext: 'sometimes' as never})).toThrow(new TypeError('Expected `options.asyncContext` to be a boolean or `auto`, got `sometimes` (string)'));
 	});

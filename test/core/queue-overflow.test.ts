@@ -197,6 +197,8 @@ describe('EventBus options', () => {
 		['Expected `options.source` to be a string, got `1` (number)', {source: 1}],
 		['Expected `options.asyncContext` to be a boolean or `auto`, got `no` (string)', {asyncContext: 'no'}],
 		['Expected `options.freezePayloads` to be a boolean, got `1` (number)', {freezePayloads: 1}],
+		['Expected `options.freezeEnvelopes` to be a boolean, got `no` (string)', {freezeEnvelopes: 'no'}],
+		['Expected `options.timestamps` to be one of `per-event`, `per-burst`, got `coarse` (string)', {timestamps: 'coarse'}],
 		['Expected `options.maxPayloadDepth` to be an integer >= 1, got `0` (number)', {maxPayloadDepth: 0}],
 		['Expected `options.dispatchBatchSize` to be an integer >= 1, got `0` (number)', {dispatchBatchSize: 0}],
 		['Expected `options` to be an object, got `5` (number)', 5],

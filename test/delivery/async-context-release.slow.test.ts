@@ -9,14 +9,14 @@ import {nextMacrotask} from '../core/helpers.js';
 
 const event = (id: string): BusEvent => ({id}) as BusEvent;
 
-// `while-handling` exists for the hook-based AsyncLocalStorage (Node 20, 22); with AsyncContextFrame (Node 24+),
-// `disable()` leaves the frames already captured alone, and `'auto'` never chooses this mode there.
+// Turning the storage off exists for the hook-based AsyncLocalStorage (Node 20, 22); with AsyncContextFrame (Node 24+),
+// `disable()` leaves the frames already captured alone, and `'auto'` never turns the storage off there.
 const isHookBased = !hasAsyncContextFrame();
-if (!isHookBased) console.log('Skipping the while-handling release tests: this Node uses AsyncContextFrame, where auto means always');
+if (!isHookBased) console.log('Skipping the release tests of auto: this Node uses AsyncContextFrame, where the storage costs the rest of the process nothing and is never turned off');
 
-describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off once no handler is in flight', () => {
-	test('HandlerContext(while-handling) - work left running after the last handler settled no longer sees its event', async () => {
-		const context = new HandlerContext('while-handling');
+describe.runIf(isHookBased)('HandlerContext(auto) - the storage is off once no handler is in flight', () => {
+	test('HandlerContext(auto) - work left running after the last handler settled no longer sees its event', async () => {
+		const context = new HandlerContext('auto');
 		let leftBehind: Promise<string | undefined> | undefined;
 		await (context.run(event('e1'), async () => {
 			await Promise.resolve();
@@ -25,8 +25,8 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		expect(await leftBehind).toBeUndefined();
 	});
 
-	test('HandlerContext(while-handling) - a handler that fails, synchronously or not, is no longer counted in flight', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - a handler that fails, synchronously or not, is no longer counted in flight', async () => {
+		const context = new HandlerContext('auto');
 		const rejected = context.run(event('e1'), async () => {
 			await Promise.resolve();
 			throw new Error('failed');
@@ -44,8 +44,8 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		expect(await leftBehind).toBeUndefined();
 	});
 
-	test('HandlerContext(while-handling) - a dispatcher run keeps the storage on until it ends', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - a dispatcher run keeps the storage on until it ends', async () => {
+		const context = new HandlerContext('auto');
 		context.dispatcherStarted();
 		let leftBehind: Promise<string | undefined> | undefined;
 		await (context.run(event('e1'), async () => {
@@ -62,9 +62,9 @@ describe.runIf(isHookBased)('HandlerContext(while-handling) - the storage is off
 		expect(await afterRun).toBeUndefined();
 	});
 
-	test('HandlerContext(while-handling) - going idle does not turn the storage off under a context in always mode', async () => {
+	test('HandlerContext(auto) - going idle does not turn the storage off under a context in always mode', async () => {
 		const always = new HandlerContext('always');
-		const whileHandling = new HandlerContext('while-handling');
+		const whileHandling = new HandlerContext('auto');
 		let finish!: () => void;
 		const seen = always.run(event('e1'), async () => {
 			await new Promise<void>(resolve => {

@@ -6,7 +6,7 @@ import {nextMacrotask} from '../core/helpers.js';
 const event = (id: string): BusEvent => ({id}) as BusEvent;
 
 describe('HandlerContext', () => {
-	test.each(['always', 'never', 'while-handling'] as const)('HandlerContext(%s) - current() is the event during the synchronous part of run()', isAsync => {
+	test.each(['always', 'never', 'auto'] as const)('HandlerContext(%s) - current() is the event during the synchronous part of run()', isAsync => {
 		const context = new HandlerContext(isAsync);
 		let seen: BusEvent | undefined;
 		context.run(event('e1'), () => {
@@ -92,8 +92,8 @@ describe('HandlerContext', () => {
 		expect(seen).toBeUndefined();
 	});
 
-	test('HandlerContext(while-handling) - a handler keeps the event across awaits', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - a handler keeps the event across awaits', async () => {
+		const context = new HandlerContext('auto');
 		const seen = await (context.run(event('e1'), async () => {
 			await nextMacrotask();
 			return context.current()?.id;
@@ -101,8 +101,8 @@ describe('HandlerContext', () => {
 		expect(seen).toBe('e1');
 	});
 
-	test('HandlerContext(while-handling) - an async handler run inside the dispatcher\'s run for its event still keeps it across awaits', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - an async handler run inside the dispatcher\'s run for its event still keeps it across awaits', async () => {
+		const context = new HandlerContext('auto');
 		const e1 = event('e1');
 		const seen = await (context.run(e1, () =>
 			context.run(e1, async () => {
@@ -113,8 +113,8 @@ describe('HandlerContext', () => {
 		expect(seen).toBe('e1');
 	});
 
-	test('HandlerContext(while-handling) - a plain function that returns a promise keeps the event across the awaits of that promise', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - a plain function that returns a promise keeps the event across the awaits of that promise', async () => {
+		const context = new HandlerContext('auto');
 		const later = async (): Promise<string | undefined> => {
 			await nextMacrotask();
 			return context.current()?.id;
@@ -128,8 +128,8 @@ describe('HandlerContext', () => {
 		expect(seen).toBe('e1');
 	});
 
-	test('HandlerContext(while-handling) - work left running by a settled handler keeps its event while another async handler is in flight', async () => {
-		const context = new HandlerContext('while-handling');
+	test('HandlerContext(auto) - work left running by a settled handler keeps its event while another async handler is in flight', async () => {
+		const context = new HandlerContext('auto');
 		let finishSecond!: () => void;
 		const second = context.run(event('e2'), async () => {
 			await new Promise<void>(resolve => {
@@ -146,13 +146,45 @@ describe('HandlerContext', () => {
 		await second;
 	});
 
+	test('HandlerContext(auto) - a run without storage keeps the event for its synchronous part only', async () => {
+		const context = new HandlerContext('auto');
+		const seen = await (context.run(
+			event('e1'),
+			async () => {
+				const synchronously = context.current()?.id;
+				await nextMacrotask();
+				return [synchronously, context.current()?.id];
+			},
+			false,
+		) as Promise<(string | undefined)[]>);
+		expect(seen).toEqual(['e1', undefined]);
+	});
+
+	test('HandlerContext(always) - a run asked to go without storage still gets it', async () => {
+		const context = new HandlerContext('always');
+		const seen = await (context.run(
+			event('e1'),
+			async () => {
+				await nextMacrotask();
+				return context.current()?.id;
+			},
+			false,
+		) as Promise<string | undefined>);
+		expect(seen).toBe('e1');
+	});
+
+	test('HandlerContext - run() passes its argument to the handler after the event', () => {
+		const context = new HandlerContext('never');
+		expect(context.run(event('e1'), (current: BusEvent, argument: number) => `${current.id}:${argument}`, true, 7)).toBe('e1:7');
+	});
+
 	test('resolveAsyncContextMode - true is always, false is never', () => {
 		expect(resolveAsyncContextMode(true)).toBe('always');
 		expect(resolveAsyncContextMode(false)).toBe('never');
 	});
 
-	test('resolveAsyncContextMode - auto is always where AsyncLocalStorage uses AsyncContextFrame, else while handlers are in flight', () => {
-		expect(resolveAsyncContextMode('auto')).toBe(hasAsyncContextFrame() ? 'always' : 'while-handling');
+	test('resolveAsyncContextMode - auto is auto', () => {
+		expect(resolveAsyncContextMode('auto')).toBe('auto');
 	});
 
 	test('hasAsyncContextFrame - true exactly on Node 24 and later unless turned off with --no-async-context-frame', () => {
