@@ -27,12 +27,14 @@ export interface EventBusOptions {
 	readonly routeCacheSize?: number;
 	/**
 	 * How the handled event is carried across a handler's `await`s (AsyncLocalStorage), so that events published
-	 * after an `await` still inherit correlation. The synchronous part of every handler is always tracked.
-	 * - `'auto'`: where AsyncLocalStorage costs the rest of the process nothing (Node 24+, AsyncContextFrame), for
-	 *   every handler; elsewhere (Node 20, 22) only for handlers that are `async` functions, and only while one of
-	 *   them is running or awaiting, so that an idle bus leaves the host's promises at full speed.
-	 * - `true`: for every handler, always (on Node 20 and 22 every promise of the process is then slower once a
-	 *   handler has run).
+	 * after an `await` still inherit correlation. The synchronous part of every handler is always tracked, at no cost.
+	 * - `'auto'`: inside AsyncLocalStorage run the handlers that may go asynchronous: every handler until its first
+	 *   call, and every handler that has returned a promise; a handler that has returned only plain values runs
+	 *   without it (so the first promise such a handler returns is not followed). Where the storage is hook-based
+	 *   (Node 20, 22) it is enabled only while such a handler is running or awaiting, so that an idle bus leaves the
+	 *   host's promises at full speed.
+	 * - `true`: every handler, always (on Node 20 and 22 every promise of the process is then slower once a handler
+	 *   has run; on every version a delivery costs more).
 	 * - `false`: never; an event published after an `await` starts its own workflow.
 	 * @default 'auto'
 	 */
