@@ -5,12 +5,23 @@ const deepFrozen = new WeakSet<object>();
 
 /**
  * Object graphs of at most this many objects take the small-graph path: no `Set`, no stacks, nothing recorded in
- * `deepFrozen`. Most nested payloads are a handful of objects (an order with its customer and address), and for
- * them the general walk's allocations cost several times the freezing itself.
+ * `deepFrozen` (whose lookup alone would give every fresh payload an identity hash). Most payloads are one object or
+ * a handful (an order with its customer and address), and for them the general walk's allocations cost several
+ * times the freezing itself.
  */
 const smallGraphLimit = 32;
-/** The small-graph path's list of objects to freeze; reused, so that it allocates nothing per event. */
-const collected: object[] = [];
+/**
+ * The small-graph path's objects to freeze: a fixed array and a count, reused, so that it allocates nothing per event
+ * (truncating an array with `length = 0` would free its storage, to be allocated again by the next push).
+ */
+const collected: (object | undefined)[] = Array.from({length: smallGraphLimit}, () => undefined);
+let collectedCount = 0;
+
+/** Forgets the collected objects, so that the array does not keep old payloads alive. */
+function clearCollected(): void {
+	for (let index = 0; index < collectedCount; index++) collected[index] = undefined;
+	collectedCount = 0;
+}
 
 /**
  * Checks a payload and, with `shouldFreeze`, freezes it and everything reachable from it, so that no subscriber can
@@ -25,53 +36,48 @@ export function deepFreeze(topic: string, value: unknown, maxDepth: number, shou
 	try {
 		walk(topic, value, maxDepth, shouldFreeze);
 	} catch (error) {
-		collected.length = 0;
+		clearCollected();
 		if (error instanceof InvalidPayloadError) throw error;
 		throw new InvalidPayloadError(topic, 'unreadable', 'reading it threw (a throwing getter or a hostile Proxy)', error);
 	}
 }
 
 function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean): void {
-	if (typeof value !== 'object' || value === null) return;
-	// The common payload is one flat object: freeze it without allocating anything. (Before the `deepFrozen` lookup,
-	// which would give every fresh payload an identity hash.)
+	if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return;
+	// The common payload is one flat object: freeze it without touching anything else.
 	if (!Array.isArray(value) && isFlat(value)) {
-		if (shouldFreeze && !ArrayBuffer.isView(value)) Object.freeze(value);
+		if (shouldFreeze) Object.freeze(value);
 		return;
 	}
-	if (deepFrozen.has(value)) return;
 	if (collectSmall(value, 0, maxDepth)) {
-		if (shouldFreeze) for (const object of collected) Object.freeze(object);
-		collected.length = 0;
+		if (shouldFreeze) for (let index = 0; index < collectedCount; index++) Object.freeze(collected[index]);
+		clearCollected();
 		return;
 	}
-	collected.length = 0;
-	walkLarge(topic, value, maxDepth, shouldFreeze);
+	clearCollected();
+	if (!deepFrozen.has(value)) walkLarge(topic, value, maxDepth, shouldFreeze);
 }
 
 /**
- * Collects `value` and the plain objects and arrays below it into `collected`, depth first. Gives up (false) on
- * anything the general walk must handle: more than {@link smallGraphLimit} objects (a cycle or a shared object
- * visited again counts again, so the limit also ends a cycle), nesting deeper than `maxDepth` (the general walk
- * reports it), and objects that are neither plain objects nor arrays (typed arrays, Maps, class instances).
+ * Collects `value` and the objects below it into `collected`, depth first, and gives up (false) when the general
+ * walk must take over: past {@link smallGraphLimit} objects (a cycle, or an object shared by two branches, is
+ * visited again and counts again, so the limit also ends a cycle), or nesting deeper than `maxDepth` (the general
+ * walk reports it). Typed arrays are left alone (freezing one throws). `for...in` lists own enumerable keys as
+ * `Object.values` does, plus inherited enumerable ones, which plain data does not have.
  */
 function collectSmall(value: object, depth: number, maxDepth: number): boolean {
-	if (depth > maxDepth || collected.length === smallGraphLimit) return false;
+	if (depth > maxDepth || collectedCount === smallGraphLimit) return false;
+	collected[collectedCount++] = value;
 	if (Array.isArray(value)) {
-		collected.push(value);
 		for (let index = 0; index < value.length; index++) {
 			const child: unknown = value[index];
-			if (typeof child === 'object' && child !== null && !collectSmall(child, depth + 1, maxDepth)) return false;
+			if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth)) return false;
 		}
 		return true;
 	}
-	const prototype: unknown = Object.getPrototypeOf(value);
-	if (prototype !== Object.prototype && prototype !== null) return false;
-	collected.push(value);
-	// `for...in` over a plain object lists its own enumerable keys (Object.prototype has none), as `Object.values`.
 	for (const key in value) {
 		const child: unknown = (value as Record<string, unknown>)[key];
-		if (typeof child === 'object' && child !== null && !collectSmall(child, depth + 1, maxDepth)) return false;
+		if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth)) return false;
 	}
 	return true;
 }
