@@ -1,4 +1,4 @@
-/** Turns results into the console table, the JSON file and the README's Markdown section. */
+/** The results file's shape, and the console's tables. The README's section is `readme.ts`'s. */
 import type {ReportedRow, ResultRow, TargetResult, Unit} from './scenario.js';
 
 /** Where and how the numbers were measured. */
@@ -9,9 +9,11 @@ export interface Machine {
 	readonly node: string;
 	readonly v8: string;
 	readonly platform: string;
+	/** The 1-minute load average when the run started and when it ended (other tenants' work shows here). */
+	readonly load?: {readonly start: number; readonly end: number} | undefined;
 }
 
-/** The content of `benchmarks/results/latest.json`. */
+/** The content of `benchmarks/results/latest.json`, and of `results/node<major>.json` for a full run. */
 export interface Report {
 	readonly date: string;
 	readonly mode: 'full' | 'quick';
@@ -61,20 +63,31 @@ function compact(value: number): string {
 	return value.toFixed(value < 10 ? 2 : 0);
 }
 
-const headers = ['library', 'metric', 'value', 'vs topicbus', 'p50', 'p99', 'p999', 'spread'] as const;
+/** `library (variant)`, or `library`. */
+export function rowLabel(row: Pick<ResultRow, 'library' | 'variant'>): string {
+	return row.variant === undefined ? row.library : `${row.library} (${row.variant})`;
+}
+
+/** ± half the range between the slowest and the fastest round, as a percentage of the median. */
+export function formatSpread(spread: number | undefined): string {
+	return spread === undefined ? '' : `±${((spread / 2) * 100).toFixed(0)}%`;
+}
+
+const headers = ['library', 'metric', 'value', 'vs topicbus', 'spread', 'wall clock', 'p50', 'p99', 'p999'] as const;
 
 function cells(row: ReportedRow): string[] {
 	const latencyUnit: Unit = 'µs';
 	const hasPercentiles = row.p50 !== undefined;
 	return [
-		row.variant === undefined ? row.library : `${row.library} (${row.variant})`,
-		row.metric,
+		rowLabel(row),
+		row.clock === 'cpu' ? `${row.metric} (CPU time)` : row.metric,
 		formatValue(row.value, row.unit),
 		row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`,
+		formatSpread(row.spread),
+		row.wallValue === undefined ? '' : `${formatValue(row.wallValue, row.unit)} ${formatSpread(row.wallSpread)}`,
 		hasPercentiles ? formatValue(row.p50, latencyUnit) : '',
 		hasPercentiles ? formatValue(row.p99, latencyUnit) : '',
 		hasPercentiles ? formatValue(row.p999, latencyUnit) : '',
-		row.spread === undefined ? '' : `±${((row.spread / 2) * 100).toFixed(0)}%`,
 	];
 }
 
@@ -94,29 +107,15 @@ export function toConsoleTable(report: Report): string {
 export function toConsoleTargets(targets: readonly TargetResult[]): string {
 	if (targets.length === 0) return '';
 	const width = Math.max(...targets.map(target => target.text.length));
-	return ['', 'Targets (measured, not enforced):', ...targets.map(target => `  ${target.status === 'met' ? 'met   ' : target.status === 'missed' ? 'MISSED' : '  -   '}  ${target.text.padEnd(width)}  ${target.actual}`)].join('\n');
+	const status = (target: TargetResult): string => (target.status === 'met' ? 'met   ' : target.status === 'missed' ? 'MISSED' : '  -   ');
+	const issue = (target: TargetResult): string => (target.issue === undefined ? '   ' : `#${target.issue}`.padEnd(3));
+	return ['', 'Targets (measured, not enforced):', ...sortTargets(targets).map(target => `  ${status(target)}  ${issue(target)}  ${target.text.padEnd(width)}  ${target.actual}`)].join('\n');
 }
 
-/** The README section: machine, table, targets. */
-export function toMarkdown(report: Report): string {
-	const {machine} = report;
-	const lines = [
-		`Measured ${report.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB), Node ${machine.node} (V8 ${machine.v8}), ${machine.platform}; full run took ${Math.round(report.durationSeconds)} s.`,
-		`Peers: ${Object.entries(report.versions)
-			.map(([name, version]) => `${name} ${version}`)
-			.join(', ')}.`,
-		'',
-		`| scenario | ${headers.join(' | ')} |`,
-		`| --- | ${headers.map((_, index) => (index >= 2 ? '---:' : '---')).join(' | ')} |`,
-	];
-	for (const {name} of report.scenarios) {
-		let isFirst = true;
-		for (const row of report.results.filter(result => result.scenario === name)) {
-			lines.push(`| ${isFirst ? name : ''} | ${cells(row).join(' | ')} |`);
-			isFirst = false;
-		}
-	}
-	lines.push('', '| target (from issue 3) | status | where topicbus stands |', '| --- | --- | --- |');
-	for (const target of report.targets) lines.push(`| ${target.text} | ${target.status === 'missed' ? '**missed**' : target.status} | ${target.actual} |`);
-	return lines.join('\n');
+/** The newest issue's targets first; within an issue (and among targets without one, last), in the order given. */
+export function sortTargets<T extends Pick<TargetResult, 'issue'>>(targets: readonly T[]): T[] {
+	return targets
+		.map((target, index) => ({target, index}))
+		.sort((a, b) => (b.target.issue ?? -1) - (a.target.issue ?? -1) || a.index - b.index)
+		.map(({target}) => target);
 }

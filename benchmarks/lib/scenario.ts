@@ -27,6 +27,14 @@ export interface ResultRow {
 	/** (slowest round - fastest round) / median, so a noisy number shows as noisy. */
 	readonly spread?: number | undefined;
 	readonly rounds?: number | undefined;
+	/**
+	 * What a rate's seconds are: `cpu` is the process's CPU time during the rounds (user + system, all threads),
+	 * `wall` the wall clock. Absent for rows that are not rates.
+	 */
+	readonly clock?: 'cpu' | 'wall' | undefined;
+	/** For a `cpu` rate: the same rounds' median rate by the wall clock, and its spread. */
+	readonly wallValue?: number | undefined;
+	readonly wallSpread?: number | undefined;
 	readonly note?: string | undefined;
 }
 
@@ -39,19 +47,30 @@ export interface ReportedRow extends ResultRow {
 
 export type TargetStatus = 'met' | 'missed' | 'not measured';
 
-/** A target from the issue, evaluated against the rows of its scenario. */
+/** A target from an issue, evaluated against the rows of its scenario. */
 export interface Target {
 	/** The target as the issue states it. */
 	readonly text: string;
+	/** The issue that set it; the report lists the newest issue's targets first. */
+	readonly issue?: number | undefined;
 	readonly evaluate: (rows: readonly ResultRow[]) => {readonly status: TargetStatus; readonly actual: string};
 }
 
 export interface TargetResult {
 	readonly scenario: string;
 	readonly text: string;
+	readonly issue?: number | undefined;
 	readonly status: TargetStatus;
 	readonly actual: string;
 }
+
+/** `target`, marked as set by issue `issue`. */
+export function fromIssue(issue: number, target: Target): Target {
+	return {...target, issue};
+}
+
+/** What a target shows when a row it needs was not measured (filtered out, or not in this version of the scenario). */
+const noRow = {status: 'not measured', actual: 'no row'} as const;
 
 /** What a scenario gets from the runner. */
 export interface ScenarioContext {
@@ -96,7 +115,7 @@ export function thresholdTarget(text: string, metric: string, limit: number, for
 		text,
 		evaluate(rows) {
 			const row = baselineOf(rows, metric, variant);
-			if (row === undefined) return {status: 'not measured', actual: '-'};
+			if (row === undefined) return noRow;
 			const isMet = row.better === 'higher' ? row.value >= limit : row.value < limit;
 			const percent = (value: number): string => `${Math.round(Math.abs(value) * 100)}%`;
 			const verdict =
@@ -117,11 +136,30 @@ export function ratioTarget(text: string, metric: string, library: string, facto
 		evaluate(rows) {
 			const base = baselineOf(rows, metric, variant);
 			const peer = rows.find(row => row.metric === metric && row.library === library && row.isBaseline !== true);
-			if (base === undefined || peer === undefined) return {status: 'not measured', actual: '-'};
+			if (base === undefined || peer === undefined) return noRow;
 			const times = base.value / peer.value;
 			const isMet = times >= factor;
 			const verdict = isMet ? '' : ` (needs ${(factor / times).toFixed(1)}x its speed)`;
 			return {status: isMet ? 'met' : 'missed', actual: `${times.toFixed(2)}x ${library}${verdict}`};
+		},
+	};
+}
+
+/**
+ * Target: the topicbus row of `variant` costs at most `factor` times what the baseline row costs per operation,
+ * on a `higher` rate metric (so its value is at least the baseline's divided by `factor`).
+ */
+export function costTarget(text: string, metric: string, variant: string, factor: number): Target {
+	return {
+		text,
+		evaluate(rows) {
+			const base = baselineOf(rows, metric);
+			const row = baselineOf(rows, metric, variant);
+			if (base === undefined || row === undefined) return noRow;
+			const cost = base.value / row.value;
+			const isMet = cost <= factor;
+			const verdict = isMet ? '' : ` (needs ${(cost / factor).toFixed(1)}x its speed)`;
+			return {status: isMet ? 'met' : 'missed', actual: `${cost.toFixed(2)}x the cost of ${base.variant ?? 'the baseline'}${verdict}`};
 		},
 	};
 }

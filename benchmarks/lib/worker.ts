@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 	};
 	const rows = options.profileFile === undefined ? await scenario.run(context) : await profiled(options.profileFile, async () => scenario.run(context));
 	// A quick run's numbers mean nothing, so neither would a verdict on them.
-	const targets = (options.isQuick ? [] : (scenario.targets ?? [])).map(target => ({scenario: scenario.name, text: target.text, ...target.evaluate(rows)}));
+	const targets = (options.isQuick ? [] : (scenario.targets ?? [])).map(target => ({scenario: scenario.name, text: target.text, issue: target.issue, ...target.evaluate(rows)}));
 	await send({type: 'result', title: scenario.title, rows, targets});
 }
 

@@ -58,11 +58,12 @@ function hostContender(variant: string, busOptions: EventBusOptions | undefined)
 }
 
 const slowdownTarget = (variant: string): Target => ({
+	issue: 12,
 	text: `host promise throughput with a bus (${variant}) >= 0.95x without (slowdown <= 1.05x)`,
 	evaluate(rows: readonly ResultRow[]) {
 		const base = rows.find(row => row.isBaseline === true);
 		const row = rows.find(candidate => candidate.library === 'host + topicbus' && candidate.variant === variant);
-		if (base === undefined || row === undefined) return {status: 'not measured', actual: '-'};
+		if (base === undefined || row === undefined) return {status: 'not measured', actual: 'no row'};
 		const ratio = row.value / base.value;
 		return {status: ratio >= 0.95 ? 'met' : 'missed', actual: `${ratio.toFixed(2)}x (slowdown ${(1 / ratio).toFixed(2)}x)`};
 	},

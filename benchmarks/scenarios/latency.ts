@@ -6,12 +6,12 @@
  */
 import {compareLatency} from '../lib/latency.js';
 import {EmitteryLibrary, EventEmitter2Library, EventEmitter3Library, PQueueLibrary, TopicbusLibrary} from '../lib/libraries.js';
-import {defineScenario, thresholdTarget} from '../lib/scenario.js';
+import {defineScenario, fromIssue, thresholdTarget} from '../lib/scenario.js';
 
 export default defineScenario({
 	name: 'latency',
 	title: 'publish-to-handler latency at 100,000 events/s offered (open loop, clock-paced producer)',
-	targets: [thresholdTarget('Latency at 100k events/s offered: p99 < 1 ms', 'latency from publish()', 1000, value => `p99 ${value.toFixed(0)} µs`)],
+	targets: [fromIssue(3, thresholdTarget('Latency at 100k events/s offered: p99 < 1 ms', 'latency from publish()', 1000, value => `p99 ${value.toFixed(0)} µs`))],
 	run: async context =>
 		compareLatency(context, {
 			ratePerSecond: 100_000,
