@@ -4,7 +4,6 @@
  * or as documented.
  */
 import {publishContender} from '../lib/contenders.js';
-import {leanNote, leanOptions} from '../lib/lean-profile.js';
 import {
 	EmitteryLibrary,
 	EventEmitter2Library,
@@ -16,6 +15,7 @@ import {
 	TopicbusLibrary,
 	TopicbusPublishSyncLibrary,
 } from '../lib/libraries.js';
+import {leanProfile} from '../../src/index.js';
 import {defineScenario, fromIssue, ratioTarget, thresholdTarget} from '../lib/scenario.js';
 import {compareThroughput} from '../lib/throughput.js';
 
@@ -31,6 +31,7 @@ export default defineScenario({
 		fromIssue(12, ratioTarget('Exact topic: default publish() >= 0.6x EventEmitter2 (wildcard mode, sync emit)', 'throughput', 'eventemitter2', 0.6)),
 		fromIssue(12, ratioTarget('Exact topic: default publish() >= 5x Emittery', 'throughput', 'emittery', 5)),
 		fromIssue(12, ratioTarget('Exact topic: lean profile >= 1.2x EventEmitter2', 'throughput', 'eventemitter2', 1.2, 'lean profile')),
+		fromIssue(12, ratioTarget('  ... with publishSync()', 'throughput', 'eventemitter2', 1.2, 'lean profile, publishSync')),
 		fromIssue(3, thresholdTarget('Exact topic, queued: >= 5 million events/s', 'throughput', 5e6, millions)),
 		fromIssue(3, thresholdTarget('  ... with publishSync()', 'throughput', 5e6, millions, 'publishSync')),
 	],
@@ -39,7 +40,8 @@ export default defineScenario({
 			contenders: [
 				publishContender(new TopicbusLibrary(), workload, {isBaseline: true, note: 'defaults: historySize 1000, asyncContext, freezePayloads'}),
 				publishContender(new TopicbusPublishSyncLibrary(), workload, {note: 'defaults, publishSync() instead of publish()'}),
-				publishContender(new TopicbusLibrary(leanOptions, 'lean profile'), workload, {note: leanNote}),
+				publishContender(new TopicbusLibrary(leanProfile, 'lean profile'), workload, {note: 'new EventBus(leanProfile)'}),
+				publishContender(new TopicbusPublishSyncLibrary(leanProfile, 'lean profile, publishSync'), workload, {note: 'new EventBus(leanProfile), publishSync()'}),
 				publishContender(new EventEmitter3Library(), workload),
 				publishContender(new MittLibrary(), workload),
 				publishContender(new EventEmitter2Library(), workload),
