@@ -36,7 +36,11 @@ export interface PublishRejection {
 	readonly rejectedAt: number;
 }
 
-/** One successful handler call, from the `delivered` diagnostic. */
+/**
+ * One successful handler call, timed, from the `delivered` diagnostic. The diagnostic samples: of each
+ * subscription's handler calls it times the first, then one in the bus's `deliveredSampleInterval` (default 16),
+ * and reports the timed calls that succeed. `delivered` makes exact counts possible all the same.
+ */
 export interface DeliveredNotice {
 	readonly subscriptionId: string;
 	readonly subscriptionName: string;
@@ -44,6 +48,8 @@ export interface DeliveredNotice {
 	readonly durationMs: number;
 	readonly event: BusEvent;
 	readonly attempt: number;
+	/** The subscription's successful handler calls so far, this one included, reported or not (exact). */
+	readonly delivered: number;
 }
 
 /** A failed attempt that will be retried, emitted as the bus's `retry` diagnostic. */
@@ -74,7 +80,10 @@ export interface ReleasedNotice {
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
 	retry: (notice: RetryNotice) => void;
-	/** A handler call succeeded, with how long it took (timed only while someone listens). */
+	/**
+	 * A sampled handler call succeeded, with how long it took: the first call of each subscription, then one in
+	 * `deliveredSampleInterval` (see {@link DeliveredNotice}). Calls are timed only while someone listens.
+	 */
 	delivered: (notice: DeliveredNotice) => void;
 	/** A `publish` (or batch item) was refused: invalid topic or payload, schema violation, full queue, closed bus. */
 	rejected: (rejection: PublishRejection) => void;
