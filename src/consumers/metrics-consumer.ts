@@ -1,7 +1,8 @@
 import {assertInteger, fail} from '../internal/assert.js';
-import type {Bus, BusEvent, BusMetrics, Consumer, DeadLetter, RetryNotice, RetryOptions, SubscriptionInfo} from '../types.js';
+import type {Bus, BusEvent, BusMetrics, Consumer, DeadLetter, RetryNotice, RetryOptions} from '../types.js';
 import {listenTo, type DeliveredNotice} from './bus-diagnostics.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
+import {DeliveredTallies} from './delivered-tallies.js';
 import {LatencyHistogram, type LatencySummary} from './latency-histogram.js';
 import {renderPrometheus} from './metrics-exposition.js';
 import {isValidMetricName} from './prometheus-text.js';
@@ -99,7 +100,7 @@ export interface MetricsConsumerOptions extends ConsumerSettings {
 	readonly overflowLabel?: string;
 	/** Prefix of every metric name in `toPrometheus()`. @default 'topicbus_' */
 	readonly prefix?: string;
-	/** The lag is measured for the first event, then one in this many (each measurement reads the clock). @default 16 */
+	/** The lag is measured for the first event, then one in this many (each measurement reads the clock). @default 64 */
 	readonly lagSampleInterval?: number;
 }
 
@@ -125,14 +126,6 @@ interface SubscriptionSeries {
 	dropped: number;
 	deadLettered: number;
 	latency: LatencyHistogram | undefined;
-}
-
-/** One subscription's successful calls as the bus counts them, turned into increments here. */
-interface DeliveredTally {
-	/** The bus's count for it that is already credited (or that predates this consumer). */
-	seen: number;
-	/** Where calls not yet reported by a notice are credited: the topic of its latest notice. */
-	topic: TopicSeries | undefined;
 }
 
 /**
@@ -170,10 +163,8 @@ export class MetricsConsumer implements Consumer {
 	readonly #lagSampleInterval: number;
 	readonly #topics = new Map<string, TopicSeries>();
 	readonly #subscriptions = new Map<string, SubscriptionSeries>();
-	/** Per subscription id, including those summed under the overflow label (pruned once the bus no longer lists them). */
-	readonly #tallies = new Map<string, DeliveredTally>();
-	/** The bus's delivered count of each subscription that existed when this consumer was made, until it delivers. */
-	readonly #baselines = new Map<string, number>();
+	/** Per subscription id, those summed under the overflow label included (forgotten once the bus no longer lists them). */
+	readonly #tallies: DeliveredTallies<TopicSeries>;
 	readonly #window: SlidingWindowCounter;
 	readonly #lag = new LatencyHistogram();
 	readonly #startedAt = Date.now();
@@ -191,6 +182,9 @@ export class MetricsConsumer implements Consumer {
 	/** Events still to count before the next one whose lag is measured. */
 	#untilLagSample = 0;
 	#hasHandlerLatency = false;
+	/** The topic of the last event counted as published, and its series. */
+	#lastTopic: string | undefined;
+	#lastSeries: TopicSeries | undefined;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: MetricsConsumerOptions) {
@@ -208,7 +202,7 @@ export class MetricsConsumer implements Consumer {
 		this.#maxTopics = options?.maxTopics ?? 1000;
 		this.#maxSubscriptions = options?.maxSubscriptions ?? 500;
 		this.#topN = options?.topN ?? 10;
-		this.#lagSampleInterval = options?.lagSampleInterval ?? 16;
+		this.#lagSampleInterval = options?.lagSampleInterval ?? 64;
 		this.#overflowLabel = options?.overflowLabel ?? '~other';
 		if (typeof this.#overflowLabel !== 'string' || this.#overflowLabel === '') fail('options.overflowLabel', 'a non-empty string', this.#overflowLabel);
 		this.#prefix = options?.prefix ?? 'topicbus_';
@@ -220,13 +214,13 @@ export class MetricsConsumer implements Consumer {
 		if (bus !== undefined) {
 			if (typeof bus !== 'object' || bus === null || typeof bus.on !== 'function' || typeof bus.getMetrics !== 'function') fail('options.bus', 'a bus', bus);
 			this.#bus = bus;
-			for (const info of bus.subscriptions()) if (info.delivered !== undefined) this.#baselines.set(info.id, info.delivered);
 			this.#unlisten.push(
 				listenTo(bus, 'retry', this.#onRetry),
 				listenTo(bus, 'deadLetter', this.#onDeadLetter),
 				listenTo(bus, 'delivered', this.#onDelivered),
 			);
 		}
+		this.#tallies = new DeliveredTallies(this.#bus?.subscriptions() ?? []);
 	}
 
 	/** Counts each event under its topic, and samples its lag. Never throws. */
@@ -243,7 +237,10 @@ export class MetricsConsumer implements Consumer {
 		const now = Date.now();
 		this.#updateWindows(now);
 		const infos = this.#bus?.subscriptions() ?? [];
-		this.#creditUnreported(infos);
+		for (const {info, calls, topic} of this.#tallies.catchUp(infos, id => this.#subscriptions.has(id))) {
+			this.#subscription(info.id, info.name).delivered += calls;
+			if (topic !== undefined) topic.delivered += calls;
+		}
 		const topics = [...this.#topics.values()].map(series => this.#topicMetrics(series, now));
 		const topTopics = [...topics].sort((a, b) => b.ratePerSecond - a.ratePerSecond || b.published - a.published).slice(0, this.#topN);
 		if (this.#topicOverflow !== undefined) topics.push(this.#topicMetrics(this.#topicOverflow, now));
@@ -297,9 +294,18 @@ export class MetricsConsumer implements Consumer {
 		} else {
 			this.#untilLagSample--;
 		}
+		const topic = event.topic;
+		// Events come in runs of one topic often enough that the last series is worth trying before the map.
+		if (topic === this.#lastTopic) {
+			this.#lastSeries!.published++;
+			return;
+		}
 		// The bus's own events (dead letters) are reports about other events, not publishes.
-		if (event.topic.charCodeAt(0) === 36 /* $ */) return;
-		this.#topic(event.topic).published++;
+		if (topic.charCodeAt(0) === 36 /* $ */) return;
+		const series = this.#topic(topic);
+		series.published++;
+		this.#lastTopic = topic;
+		this.#lastSeries = series;
 	}
 
 	/** Adds the counts since the last update to the windows, in the bucket of that update; the next bucket opens at `now`. */
@@ -348,47 +354,13 @@ export class MetricsConsumer implements Consumer {
 	readonly #onDelivered = (notice: DeliveredNotice): void => {
 		this.#hasHandlerLatency = true;
 		const subscription = this.#subscription(notice.subscriptionId, notice.subscriptionName);
-		const tally = this.#tally(notice.subscriptionId);
 		const topic = notice.event === undefined ? undefined : this.#topic(notice.event.topic);
-		const count = notice.delivered ?? tally.seen + 1;
-		const calls = Math.max(1, count - tally.seen);
-		tally.seen = Math.max(tally.seen, count);
-		tally.topic = topic;
+		const calls = this.#tallies.noticed(notice.subscriptionId, notice.delivered, topic);
 		subscription.delivered += calls;
 		if (topic !== undefined) topic.delivered += calls;
 		subscription.latency ??= new LatencyHistogram();
 		subscription.latency.record(notice.durationMs);
 	};
-
-	#tally(id: string): DeliveredTally {
-		let tally = this.#tallies.get(id);
-		if (tally === undefined) {
-			tally = {seen: this.#baselines.get(id) ?? 0, topic: undefined};
-			this.#baselines.delete(id);
-			this.#tallies.set(id, tally);
-		}
-		return tally;
-	}
-
-	/**
-	 * Credits the calls the bus counted since each subscription's latest notice to that notice's topic, so that a
-	 * snapshot's delivered counts are exact; forgets subscriptions the bus no longer lists, except those with a series.
-	 */
-	#creditUnreported(infos: readonly SubscriptionInfo[]): void {
-		const live = new Set<string>();
-		for (const info of infos) {
-			live.add(info.id);
-			const tally = this.#tallies.get(info.id);
-			if (tally === undefined || info.delivered === undefined || info.delivered <= tally.seen) continue;
-			const calls = info.delivered - tally.seen;
-			tally.seen = info.delivered;
-			this.#subscription(info.id, info.name).delivered += calls;
-			if (tally.topic !== undefined) tally.topic.delivered += calls;
-		}
-		if (this.#bus === undefined) return;
-		for (const id of this.#tallies.keys()) if (!live.has(id) && !this.#subscriptions.has(id)) this.#tallies.delete(id);
-		for (const id of this.#baselines.keys()) if (!live.has(id)) this.#baselines.delete(id);
-	}
 
 	#topic(topic: string): TopicSeries {
 		let series = this.#topics.get(topic);

@@ -38,7 +38,7 @@ export interface PublishRejection {
 
 /**
  * One successful handler call, timed, from the `delivered` diagnostic. The diagnostic samples: of each
- * subscription's handler calls it times the first, then one in the bus's `deliveredSampleInterval` (default 16),
+ * subscription's handler calls it times the first, then one in the bus's `deliveredSampleInterval` (default 64),
  * and reports the timed calls that succeed. `delivered` makes exact counts possible all the same.
  */
 export interface DeliveredNotice {

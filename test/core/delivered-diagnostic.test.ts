@@ -27,12 +27,12 @@ describe('the `delivered` diagnostic', () => {
 		expect(notices.map(notice => notice.event.payload)).toEqual([1, 5, 9]);
 	});
 
-	test('samples one call in 16 by default', async () => {
+	test('samples one call in 64 by default', async () => {
 		const bus = new EventBus();
 		const notices = listen(bus);
 		bus.subscribe('a', () => {});
-		await publishAll(bus, 'a', 33);
-		expect(notices.map(notice => notice.event.payload)).toEqual([1, 17, 33]);
+		await publishAll(bus, 'a', 129);
+		expect(notices.map(notice => notice.event.payload)).toEqual([1, 65, 129]);
 	});
 
 	test('with deliveredSampleInterval 1, reports every successful call', async () => {
