@@ -40,11 +40,7 @@ export interface EventBusOptions {
 	readonly maxPayloadDepth?: number;
 	/** Events dispatched before the dispatcher yields to the event loop. @default 512 */
 	readonly dispatchBatchSize?: number;
-	/**
-	 * How often the `delivered` diagnostic samples a subscription's handler calls: it times and reports the first
-	 * call of each subscription, then one in this many (1: every call). Counts stay exact whatever the interval.
-	 * @default 64
-	 */
+	/** The `delivered` diagnostic times one handler call in this many per subscription (1: every call). @default 64 */
 	readonly deliveredSampleInterval?: number;
 	/** JSON Schemas to validate payloads with: a folder to load (sync, at construction), a list, or a registry. */
 	readonly schemas?: string | readonly JsonSchema[] | SchemaRegistry;

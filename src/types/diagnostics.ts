@@ -37,9 +37,9 @@ export interface PublishRejection {
 }
 
 /**
- * One successful handler call, timed, from the `delivered` diagnostic. The diagnostic samples: of each
- * subscription's handler calls it times the first, then one in the bus's `deliveredSampleInterval` (default 64),
- * and reports the timed calls that succeed. `delivered` makes exact counts possible all the same.
+ * One successful handler call, timed, from the `delivered` diagnostic. The diagnostic samples: while someone listens,
+ * the bus times the first handler call of each subscription, then one in its `deliveredSampleInterval` (default 64),
+ * and reports the timed calls that succeed; nobody listening, no call is timed. `delivered` keeps counts exact.
  */
 export interface DeliveredNotice {
 	readonly subscriptionId: string;
@@ -80,10 +80,7 @@ export interface ReleasedNotice {
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
 	retry: (notice: RetryNotice) => void;
-	/**
-	 * A sampled handler call succeeded, with how long it took: the first call of each subscription, then one in
-	 * `deliveredSampleInterval` (see {@link DeliveredNotice}). Calls are timed only while someone listens.
-	 */
+	/** A sampled handler call succeeded, with how long it took (see {@link DeliveredNotice} for the sampling). */
 	delivered: (notice: DeliveredNotice) => void;
 	/** A `publish` (or batch item) was refused: invalid topic or payload, schema violation, full queue, closed bus. */
 	rejected: (rejection: PublishRejection) => void;
