@@ -8,7 +8,7 @@
 import {LoggingConsumer, MetricsConsumer} from '../../src/index.js';
 import {publishContender, type PublishWorkload} from '../lib/contenders.js';
 import {TopicbusLibrary} from '../lib/libraries.js';
-import {defineScenario} from '../lib/scenario.js';
+import {baselineOf, defineScenario, type Target} from '../lib/scenario.js';
 import {compareThroughput} from '../lib/throughput.js';
 
 const workload: PublishWorkload = {patterns: ['order.created'], topics: ['order.created']};
@@ -21,6 +21,18 @@ const orderCreated = {
 	properties: {n: {type: 'integer', minimum: 0}},
 	additionalProperties: false,
 } as const;
+
+/** Issue 12: with the metrics consumer attached (defaults: `delivered` and lag sampled one in 64), >= 0.85x without. */
+const metricsCostTarget: Target = {
+	text: 'Metrics consumer attached: >= 0.85x the throughput without it (costs < 15%)',
+	evaluate(rows) {
+		const without = baselineOf(rows, 'throughput');
+		const attached = baselineOf(rows, 'throughput', 'metrics consumer');
+		if (without === undefined || attached === undefined) return {status: 'not measured', actual: '-'};
+		const ratio = attached.value / without.value;
+		return {status: ratio >= 0.85 ? 'met' : 'missed', actual: `${ratio.toFixed(2)}x without (costs ${Math.round((1 - ratio) * 100)}%)`};
+	},
+};
 
 function withMetrics(): TopicbusLibrary {
 	const library = new TopicbusLibrary(undefined, 'metrics consumer');
@@ -37,6 +49,7 @@ function withLogging(): TopicbusLibrary {
 export default defineScenario({
 	name: 'consumers-and-validation',
 	title: 'one exact-topic subscriber: nothing attached vs metrics consumer, logging consumer, schema validation',
+	targets: [metricsCostTarget],
 	run: async context =>
 		compareThroughput(context, {
 			contenders: [

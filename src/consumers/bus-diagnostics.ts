@@ -1,12 +1,14 @@
 /**
- * Typed access to the bus diagnostics the consumers listen to, including `delivered`, which the core does not emit
- * yet: listening to it is harmless on a bus that never emits it, and starts working once the bus does.
+ * Typed access to the bus diagnostics the consumers listen to. `delivered` is typed loosely, so that a `Bus`
+ * implementation that emits only part of it, or refuses the name, works too.
  */
 import type {Bus, BusDiagnostics, BusEvent} from '../types.js';
 
 /**
- * One successful handler call, as the proposed `delivered` diagnostic would report it. Only `subscriptionId` and
- * `durationMs` are required; `event` gives per-topic delivered counts, `subscriptionName` a readable label.
+ * One successful handler call as a consumer reads the `delivered` diagnostic. Only `subscriptionId` and
+ * `durationMs` are required; `event` gives per-topic delivered counts, `subscriptionName` a readable label, and
+ * `delivered` (the subscription's running count) the calls between two sampled notices; without it, a notice
+ * stands for one call.
  */
 export interface DeliveredNotice {
 	readonly subscriptionId: string;
@@ -15,9 +17,10 @@ export interface DeliveredNotice {
 	readonly durationMs: number;
 	readonly event?: BusEvent;
 	readonly attempt?: number;
+	readonly delivered?: number;
 }
 
-/** The diagnostics the consumers use: the bus's own plus the proposed `delivered`. */
+/** The diagnostics the consumers use: the bus's own, with `delivered` as {@link DeliveredNotice}. */
 export type ConsumerDiagnostics = BusDiagnostics & {delivered: (notice: DeliveredNotice) => void};
 
 interface DiagnosticsSource {

@@ -2,6 +2,7 @@ import {assertInteger, fail} from '../internal/assert.js';
 import type {Bus, BusEvent, BusMetrics, Consumer, DeadLetter, RetryNotice, RetryOptions} from '../types.js';
 import {listenTo, type DeliveredNotice} from './bus-diagnostics.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
+import {DeliveredTallies} from './delivered-tallies.js';
 import {LatencyHistogram, type LatencySummary} from './latency-histogram.js';
 import {renderPrometheus} from './metrics-exposition.js';
 import {isValidMetricName} from './prometheus-text.js';
@@ -19,7 +20,11 @@ export type MetricsBus = Pick<Bus, 'on' | 'getMetrics' | 'subscriptions'>;
 export interface TopicMetrics {
 	readonly topic: string;
 	readonly published: number;
-	/** Successful handler calls (needs the bus's `delivered` diagnostic; 0 without it). */
+	/**
+	 * Successful handler calls (needs the bus's `delivered` diagnostic; 0 without it). The bus samples that
+	 * diagnostic, so a subscription's calls between two samples are credited to the topic of the later one (at a
+	 * snapshot, of the latest one): exact for subscriptions that receive a single topic, and in total over all topics.
+	 */
 	readonly delivered: number;
 	/** Failed handler attempts, retried or not (an event retried twice and then dead-lettered counts 3). */
 	readonly failedAttempts: number;
@@ -34,13 +39,17 @@ export interface TopicMetrics {
 export interface SubscriptionMetrics {
 	readonly id: string;
 	readonly name: string;
+	/** Successful handler calls since this consumer was made: exact when the bus counts them (`EventBus` does). */
 	readonly delivered: number;
 	/** Failed handler attempts, retried or not. */
 	readonly failedAttempts: number;
 	readonly retried: number;
 	readonly dropped: number;
 	readonly deadLettered: number;
-	/** Handler call durations; `undefined` until the bus reports a `delivered` diagnostic for this subscription. */
+	/**
+	 * Durations of the handler calls the bus's `delivered` diagnostic reports (a sample: see the bus's
+	 * `deliveredSampleInterval`); `undefined` until it reports one for this subscription.
+	 */
 	readonly latency: LatencySummary | undefined;
 }
 
@@ -57,7 +66,10 @@ export interface MetricsSnapshot {
 	/** The `topN` busiest topics over the window (the overflow entry excluded), busiest first. */
 	readonly topTopics: readonly TopicMetrics[];
 	readonly subscriptions: readonly SubscriptionMetrics[];
-	/** From an event's acceptance (its `timestamp`) to its arrival here: the queueing delay the bus adds. */
+	/**
+	 * From an event's acceptance (its `timestamp`) to its arrival here, the queueing delay the bus adds: sampled,
+	 * the first event and then one in `lagSampleInterval`.
+	 */
 	readonly lag: LatencySummary;
 	/** True once the bus has reported a `delivered` diagnostic, i.e. per-subscription latency is available. */
 	readonly hasHandlerLatency: boolean;
@@ -71,7 +83,10 @@ export interface MetricsConsumerOptions extends ConsumerSettings {
 	readonly topics?: string | readonly string[];
 	/** The bus to read counters, gauges and diagnostics (retries, dead letters, handler timings) from. @default none */
 	readonly bus?: MetricsBus;
-	/** The sliding window of the rates, in ms. @default 60_000 */
+	/**
+	 * The sliding window of the rates, in ms. Events are placed in it by their `timestamp` (no clock read per
+	 * event); one stamped earlier than the newest seen so far counts with that newest one. @default 60_000
+	 */
 	readonly windowMs?: number;
 	/** Sub-windows the window slides by. @default 12 */
 	readonly windowBuckets?: number;
@@ -85,11 +100,15 @@ export interface MetricsConsumerOptions extends ConsumerSettings {
 	readonly overflowLabel?: string;
 	/** Prefix of every metric name in `toPrometheus()`. @default 'topicbus_' */
 	readonly prefix?: string;
+	/** The lag is measured for the first event, then one in this many (each measurement reads the clock). @default 64 */
+	readonly lagSampleInterval?: number;
 }
 
 interface TopicSeries {
 	readonly topic: string;
 	published: number;
+	/** `published` as of the last time the window was brought up to date. */
+	windowed: number;
 	delivered: number;
 	failedAttempts: number;
 	retried: number;
@@ -111,12 +130,13 @@ interface SubscriptionSeries {
 
 /**
  * Counts events per topic, with rates over a sliding window, and (given the `bus`) the bus's counters and gauges,
- * per-topic and per-subscription failures, retries and dead letters from its diagnostics, and handler latency
- * percentiles per subscription from its `delivered` diagnostic once the bus emits one. `snapshot()` returns plain
- * data; `toPrometheus()` the Prometheus text format.
+ * per-topic and per-subscription failures, retries and dead letters from its diagnostics, and delivered counts and
+ * handler latency percentiles per subscription from its sampled `delivered` diagnostic and `subscriptions()`.
+ * `snapshot()` returns plain data; `toPrometheus()` the Prometheus text format.
  *
  * Memory is bounded: at most `maxTopics` topic series and `maxSubscriptions` subscription series (the rest are summed
  * under `overflowLabel`), and each latency histogram is fixed-size. `consume` never throws: there is no sink to fail.
+ * Per event it reads no clock, except for the one in `lagSampleInterval` whose lag it measures.
  *
  * @example
  * ```ts
@@ -140,16 +160,31 @@ export class MetricsConsumer implements Consumer {
 	readonly #topN: number;
 	readonly #overflowLabel: string;
 	readonly #prefix: string;
+	readonly #lagSampleInterval: number;
 	readonly #topics = new Map<string, TopicSeries>();
 	readonly #subscriptions = new Map<string, SubscriptionSeries>();
+	/** Per subscription id, those summed under the overflow label included (forgotten once the bus no longer lists them). */
+	readonly #tallies: DeliveredTallies<TopicSeries>;
 	readonly #window: SlidingWindowCounter;
 	readonly #lag = new LatencyHistogram();
 	readonly #startedAt = Date.now();
 	readonly #unlisten: (() => void)[] = [];
+	readonly #bucketMs: number;
 	#topicOverflow: TopicSeries | undefined;
 	#subscriptionOverflow: SubscriptionSeries | undefined;
 	#observed = 0;
+	/** `#observed` as of the last time the windows were brought up to date. */
+	#windowedObserved = 0;
+	/** When the windows were last brought up to date: the counts since then belong to its bucket. */
+	#windowedAt = this.#startedAt;
+	/** The end of that bucket: an event stamped at or after it means the windows must be brought up to date first. */
+	#windowEndsAt = 0;
+	/** Events still to count before the next one whose lag is measured. */
+	#untilLagSample = 0;
 	#hasHandlerLatency = false;
+	/** The topic of the last event counted as published, and its series. */
+	#lastTopic: string | undefined;
+	#lastSeries: TopicSeries | undefined;
 
 	/** @throws {TypeError} when an option has the wrong type or range. */
 	constructor(options?: MetricsConsumerOptions) {
@@ -161,16 +196,20 @@ export class MetricsConsumer implements Consumer {
 		assertInteger('options.maxTopics', options?.maxTopics, 1);
 		assertInteger('options.maxSubscriptions', options?.maxSubscriptions, 1);
 		assertInteger('options.topN', options?.topN, 0);
+		assertInteger('options.lagSampleInterval', options?.lagSampleInterval, 1);
 		this.#windowMs = options?.windowMs ?? 60_000;
 		this.#windowBuckets = Math.min(options?.windowBuckets ?? 12, this.#windowMs);
 		this.#maxTopics = options?.maxTopics ?? 1000;
 		this.#maxSubscriptions = options?.maxSubscriptions ?? 500;
 		this.#topN = options?.topN ?? 10;
+		this.#lagSampleInterval = options?.lagSampleInterval ?? 64;
 		this.#overflowLabel = options?.overflowLabel ?? '~other';
 		if (typeof this.#overflowLabel !== 'string' || this.#overflowLabel === '') fail('options.overflowLabel', 'a non-empty string', this.#overflowLabel);
 		this.#prefix = options?.prefix ?? 'topicbus_';
 		if (typeof this.#prefix !== 'string' || !isValidMetricName(`${this.#prefix}x`)) fail('options.prefix', 'a metric name prefix such as `topicbus_`', this.#prefix);
 		this.#window = new SlidingWindowCounter(this.#windowMs, this.#windowBuckets);
+		this.#bucketMs = this.#windowMs / this.#windowBuckets;
+		this.#windowEndsAt = this.#bucketEnd(this.#startedAt);
 		const bus = options?.bus;
 		if (bus !== undefined) {
 			if (typeof bus !== 'object' || bus === null || typeof bus.on !== 'function' || typeof bus.getMetrics !== 'function') fail('options.bus', 'a bus', bus);
@@ -181,25 +220,31 @@ export class MetricsConsumer implements Consumer {
 				listenTo(bus, 'delivered', this.#onDelivered),
 			);
 		}
+		this.#tallies = new DeliveredTallies(this.#bus?.subscriptions() ?? []);
 	}
 
-	/** Counts each event under its topic and records its lag. Never throws. */
+	/** Counts each event under its topic, and samples its lag. Never throws. */
 	consume(events: BusEvent | readonly BusEvent[]): void {
-		const now = Date.now();
 		if (!Array.isArray(events)) {
-			this.#count(events as BusEvent, now);
+			this.#count(events as BusEvent);
 			return;
 		}
-		for (const event of events as readonly BusEvent[]) this.#count(event, now);
+		for (const event of events as readonly BusEvent[]) this.#count(event);
 	}
 
 	/** Everything this consumer knows, as of now, as plain data (see {@link MetricsSnapshot}). */
 	snapshot(): MetricsSnapshot {
 		const now = Date.now();
+		this.#updateWindows(now);
+		const infos = this.#bus?.subscriptions() ?? [];
+		for (const {info, calls, topic} of this.#tallies.catchUp(infos, id => this.#subscriptions.has(id))) {
+			this.#subscription(info.id, info.name).delivered += calls;
+			if (topic !== undefined) topic.delivered += calls;
+		}
 		const topics = [...this.#topics.values()].map(series => this.#topicMetrics(series, now));
 		const topTopics = [...topics].sort((a, b) => b.ratePerSecond - a.ratePerSecond || b.published - a.published).slice(0, this.#topN);
 		if (this.#topicOverflow !== undefined) topics.push(this.#topicMetrics(this.#topicOverflow, now));
-		const names = new Map(this.#bus?.subscriptions().map(info => [info.id, info.name]));
+		const names = new Map(infos.map(info => [info.id, info.name]));
 		const subscriptions = [...this.#subscriptions.values(), ...(this.#subscriptionOverflow === undefined ? [] : [this.#subscriptionOverflow])].map(series => ({
 			id: series.id,
 			name: series.name ?? names.get(series.id) ?? series.id,
@@ -236,15 +281,49 @@ export class MetricsConsumer implements Consumer {
 		for (const unlisten of this.#unlisten.splice(0)) unlisten();
 	}
 
-	#count(event: BusEvent, now: number): void {
+	#count(event: BusEvent): void {
+		// Timestamps are the bus's clock, read at acceptance: one past the current bucket is the cue to read it here.
+		if (event.timestamp >= this.#windowEndsAt) {
+			const now = Date.now();
+			if (now >= this.#windowEndsAt) this.#updateWindows(now);
+		}
 		this.#observed++;
-		this.#window.add(now);
-		this.#lag.record(now - event.timestamp);
+		if (this.#untilLagSample === 0) {
+			this.#untilLagSample = this.#lagSampleInterval - 1;
+			this.#lag.record(Date.now() - event.timestamp);
+		} else {
+			this.#untilLagSample--;
+		}
+		const topic = event.topic;
+		// Events come in runs of one topic often enough that the last series is worth trying before the map.
+		if (topic === this.#lastTopic) {
+			this.#lastSeries!.published++;
+			return;
+		}
 		// The bus's own events (dead letters) are reports about other events, not publishes.
-		if (event.topic.startsWith('$')) return;
-		const series = this.#topic(event.topic);
+		if (topic.charCodeAt(0) === 36 /* $ */) return;
+		const series = this.#topic(topic);
 		series.published++;
-		series.window.add(now);
+		this.#lastTopic = topic;
+		this.#lastSeries = series;
+	}
+
+	/** Adds the counts since the last update to the windows, in the bucket of that update; the next bucket opens at `now`. */
+	#updateWindows(now: number): void {
+		const at = this.#windowedAt;
+		if (this.#observed !== this.#windowedObserved) this.#window.add(at, this.#observed - this.#windowedObserved);
+		this.#windowedObserved = this.#observed;
+		for (const series of this.#topics.values()) addToWindow(series, at);
+		if (this.#topicOverflow !== undefined) addToWindow(this.#topicOverflow, at);
+		// The wall clock can step back; a window never does.
+		if (now > at) {
+			this.#windowedAt = now;
+			this.#windowEndsAt = this.#bucketEnd(now);
+		}
+	}
+
+	#bucketEnd(time: number): number {
+		return (Math.floor(time / this.#bucketMs) + 1) * this.#bucketMs;
 	}
 
 	readonly #onRetry = (notice: RetryNotice): void => {
@@ -263,10 +342,7 @@ export class MetricsConsumer implements Consumer {
 		if (isDrop) topic.dropped++;
 		else topic.failedAttempts++;
 		// Dropped before dispatch, or from this consumer's own buffer: published, but never seen by `consume`.
-		if (isDrop && (letter.subscription === undefined || letter.subscription.name === this.name)) {
-			topic.published++;
-			topic.window.add(Date.now());
-		}
+		if (isDrop && (letter.subscription === undefined || letter.subscription.name === this.name)) topic.published++;
 		if (letter.subscription === undefined) return;
 		const subscription = this.#subscription(letter.subscription.id, letter.subscription.name);
 		subscription.deadLettered++;
@@ -274,11 +350,14 @@ export class MetricsConsumer implements Consumer {
 		else subscription.failedAttempts++;
 	};
 
+	/** A sampled call: it and the unreported calls of its subscription before it are credited to its topic. */
 	readonly #onDelivered = (notice: DeliveredNotice): void => {
 		this.#hasHandlerLatency = true;
-		if (notice.event !== undefined) this.#topic(notice.event.topic).delivered++;
 		const subscription = this.#subscription(notice.subscriptionId, notice.subscriptionName);
-		subscription.delivered++;
+		const topic = notice.event === undefined ? undefined : this.#topic(notice.event.topic);
+		const calls = this.#tallies.noticed(notice.subscriptionId, notice.delivered, topic);
+		subscription.delivered += calls;
+		if (topic !== undefined) topic.delivered += calls;
 		subscription.latency ??= new LatencyHistogram();
 		subscription.latency.record(notice.durationMs);
 	};
@@ -296,7 +375,7 @@ export class MetricsConsumer implements Consumer {
 	}
 
 	#createTopicSeries(topic: string): TopicSeries {
-		return {topic, published: 0, delivered: 0, failedAttempts: 0, retried: 0, dropped: 0, deadLettered: 0, window: new SlidingWindowCounter(this.#windowMs, this.#windowBuckets)};
+		return {topic, published: 0, windowed: 0, delivered: 0, failedAttempts: 0, retried: 0, dropped: 0, deadLettered: 0, window: new SlidingWindowCounter(this.#windowMs, this.#windowBuckets)};
 	}
 
 	#subscription(id: string, name: string | undefined): SubscriptionSeries {
@@ -317,4 +396,10 @@ export class MetricsConsumer implements Consumer {
 		const {topic, published, delivered, failedAttempts, retried, dropped, deadLettered} = series;
 		return {topic, published, delivered, failedAttempts, retried, dropped, deadLettered, ratePerSecond: series.window.rate(now, this.#startedAt)};
 	}
+}
+
+function addToWindow(series: TopicSeries, at: number): void {
+	if (series.published === series.windowed) return;
+	series.window.add(at, series.published - series.windowed);
+	series.windowed = series.published;
 }

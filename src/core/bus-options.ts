@@ -59,6 +59,8 @@ export interface EventBusOptions {
 	readonly maxPayloadDepth?: number;
 	/** Events dispatched before the dispatcher yields to the event loop. @default 512 */
 	readonly dispatchBatchSize?: number;
+	/** The `delivered` diagnostic times one handler call in this many per subscription (1: every call). @default 64 */
+	readonly deliveredSampleInterval?: number;
 	/** JSON Schemas to validate payloads with: a folder to load (sync, at construction), a list, or a registry. */
 	readonly schemas?: string | readonly JsonSchema[] | SchemaRegistry;
 	/**
@@ -102,6 +104,7 @@ export interface ResolvedBusOptions {
 	readonly timestamps: TimestampMode;
 	readonly maxPayloadDepth: number;
 	readonly dispatchBatchSize: number;
+	readonly deliveredSampleInterval: number;
 	readonly schemas: PayloadValidator | undefined;
 	readonly validation: ValidationMode;
 }
@@ -163,6 +166,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 	assertOneOf('options.timestamps', given.timestamps, ['per-event', 'per-burst']);
 	assertInteger('options.maxPayloadDepth', given.maxPayloadDepth, 1);
 	assertInteger('options.dispatchBatchSize', given.dispatchBatchSize, 1);
+	assertInteger('options.deliveredSampleInterval', given.deliveredSampleInterval, 1);
 	assertOneOf('options.validation', given.validation, validationModes);
 	return {
 		maxQueueSize: given.maxQueueSize ?? 10_000,
@@ -178,6 +182,7 @@ export function resolveBusOptions(options: EventBusOptions | undefined): Resolve
 		timestamps: given.timestamps ?? 'per-event',
 		maxPayloadDepth: given.maxPayloadDepth ?? 64,
 		dispatchBatchSize: given.dispatchBatchSize ?? 512,
+		deliveredSampleInterval: given.deliveredSampleInterval ?? 64,
 		schemas: resolveSchemas(given.schemas),
 		validation: given.validation ?? 'enforce',
 	};

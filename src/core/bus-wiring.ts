@@ -103,6 +103,7 @@ export function wireBus(options: ResolvedBusOptions, engine: Engine, bus: BusWir
 		hold,
 		expire: subscriptions.remove,
 		retryTimer: engine.retryTimer,
+		deliveredSampleInterval: options.deliveredSampleInterval,
 	});
 	return {router, subscriptions, consumers, history, context, events, ingress, hold, idle, deadLetters, host, detachedStreams};
 }

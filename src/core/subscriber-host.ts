@@ -19,6 +19,8 @@ export interface SubscriberHostParts {
 	/** Removes a subscription from routing (a bound function). */
 	readonly expire: (subscriber: Subscriber) => void;
 	readonly retryTimer: RetryTimer;
+	/** Handler calls per subscription per timed one, while someone listens to `delivered`. */
+	readonly deliveredSampleInterval: number;
 }
 
 /** Connects a bus's subscribers to its counters, diagnostics, dead letters, idleness and dispatch hold-back. */
@@ -32,6 +34,7 @@ export function createSubscriberHost(parts: SubscriberHostParts): SubscriberHost
 		retrying: notice => diagnostics.emit('retry', notice),
 		settled: () => idle.check(),
 		isTimingDeliveries: () => diagnostics.isObservingDeliveries,
+		deliveredSampleInterval: parts.deliveredSampleInterval,
 		delivered: notice => diagnostics.emit('delivered', notice),
 		expire: parts.expire,
 		random: () => Math.random(),

@@ -134,13 +134,14 @@ export interface DescribableSubscriber {
 	readonly isEnabled: boolean;
 	readonly pending: number;
 	readonly running: number;
+	readonly delivered: number;
 	readonly isHolding: boolean;
 	readonly heldMs: number;
 }
 
 /** Plain data about each subscriber, in the order given. */
 export function describeSubscriptions(subscribers: Iterable<DescribableSubscriber>): SubscriptionInfo[] {
-	return [...subscribers].map(({settings, isEnabled, pending, running, isHolding, heldMs}) => ({
+	return [...subscribers].map(({settings, isEnabled, pending, running, delivered, isHolding, heldMs}) => ({
 		id: settings.id,
 		name: settings.name,
 		pattern: settings.pattern,
@@ -151,5 +152,6 @@ export function describeSubscriptions(subscribers: Iterable<DescribableSubscribe
 		inFlight: running,
 		isHoldingDispatch: isHolding,
 		heldMs,
+		delivered,
 	}));
 }

@@ -30,6 +30,8 @@ export interface SubscriberHost {
 	settled(): void;
 	/** True when someone listens for per-delivery timings; checked per attempt so that timing costs nothing otherwise. */
 	isTimingDeliveries(): boolean;
+	/** While timing: handler calls per subscription for each one timed and reported to {@link delivered}. */
+	readonly deliveredSampleInterval: number;
 	delivered(notice: DeliveredNotice): void;
 	/** The subscription ended by itself (`once` fired, its signal aborted): remove it from routing. */
 	expire(subscriber: Subscriber): void;
@@ -141,6 +143,9 @@ export class Subscriber {
 	#hold: HoldTimes | undefined;
 	/** The event its async handler (concurrency 1) is handling: to refuse a handler awaiting its own delivery. */
 	#handling: BusEvent | undefined;
+	#delivered = 0;
+	/** While the host times deliveries: handler calls still to make before the next timed one. */
+	#untilTimed = 0;
 
 	constructor(settings: SubscriberSettings, host: SubscriberHost) {
 		this.settings = settings;
@@ -179,6 +184,11 @@ export class Subscriber {
 
 	get running(): number {
 		return this.#running;
+	}
+
+	/** Successful handler calls so far. */
+	get delivered(): number {
+		return this.#delivered;
 	}
 
 	/** True while its full buffer (`wait` policy) holds the bus's dispatch back. */
@@ -315,7 +325,7 @@ export class Subscriber {
 
 	#attempt(event: BusEvent, tracker: DeliveryTracker | undefined, attempt: number): void {
 		this.#running++;
-		const startedAt = this.#host.isTimingDeliveries() ? performance.now() : -1;
+		const startedAt = this.#host.isTimingDeliveries() ? this.#startTiming() : -1;
 		// Marks the synchronous part of the call: one handler runs synchronously at a time, so a publish that finds
 		// this bit set comes from this subscription's handler (`isHandling` covers the part after an await).
 		this.#flags |= calling;
@@ -375,13 +385,24 @@ export class Subscriber {
 		);
 	}
 
+	/** The time a sampled call starts (one in the host's `deliveredSampleInterval`), or -1: this call is not timed. */
+	#startTiming(): number {
+		if (this.#untilTimed > 0) {
+			this.#untilTimed--;
+			return -1;
+		}
+		this.#untilTimed = this.#host.deliveredSampleInterval - 1;
+		return performance.now();
+	}
+
 	#reportTiming(event: BusEvent, attempt: number, startedAt: number): void {
 		const {id, name} = this.settings;
-		this.#host.delivered({subscriptionId: id, subscriptionName: name, durationMs: performance.now() - startedAt, event, attempt});
+		this.#host.delivered({subscriptionId: id, subscriptionName: name, durationMs: performance.now() - startedAt, event, attempt, delivered: this.#delivered});
 	}
 
 	#succeeded(tracker: DeliveryTracker | undefined): void {
 		this.#running--;
+		this.#delivered++;
 		const stats = this.#stats;
 		stats.delivered++;
 		stats.inFlight--;

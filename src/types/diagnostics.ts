@@ -36,7 +36,11 @@ export interface PublishRejection {
 	readonly rejectedAt: number;
 }
 
-/** One successful handler call, from the `delivered` diagnostic. */
+/**
+ * One successful handler call, timed, from the `delivered` diagnostic. The diagnostic samples: while someone listens,
+ * the bus times the first handler call of each subscription, then one in its `deliveredSampleInterval` (default 64),
+ * and reports the timed calls that succeed; nobody listening, no call is timed. `delivered` keeps counts exact.
+ */
 export interface DeliveredNotice {
 	readonly subscriptionId: string;
 	readonly subscriptionName: string;
@@ -44,6 +48,8 @@ export interface DeliveredNotice {
 	readonly durationMs: number;
 	readonly event: BusEvent;
 	readonly attempt: number;
+	/** The subscription's successful handler calls so far, this one included, reported or not (exact). */
+	readonly delivered: number;
 }
 
 /** A failed attempt that will be retried, emitted as the bus's `retry` diagnostic. */
@@ -74,7 +80,7 @@ export interface ReleasedNotice {
 export interface BusDiagnostics {
 	deadLetter: (deadLetter: DeadLetter) => void;
 	retry: (notice: RetryNotice) => void;
-	/** A handler call succeeded, with how long it took (timed only while someone listens). */
+	/** A sampled handler call succeeded, with how long it took (see {@link DeliveredNotice} for the sampling). */
 	delivered: (notice: DeliveredNotice) => void;
 	/** A `publish` (or batch item) was refused: invalid topic or payload, schema violation, full queue, closed bus. */
 	rejected: (rejection: PublishRejection) => void;

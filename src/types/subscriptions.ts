@@ -96,6 +96,8 @@ export interface SubscriptionInfo {
 	readonly isHoldingDispatch?: boolean;
 	/** Milliseconds it has held dispatch back since it was made, the current hold included. */
 	readonly heldMs?: number;
+	/** Successful handler calls since it was made. */
+	readonly delivered?: number;
 }
 
 /** Options of {@link Bus.waitFor}. */

@@ -178,8 +178,8 @@ describe('EventBus#subscriptions()', () => {
 		const second = bus.subscribe('b.*', () => {});
 		bus.subscribe('c', () => {}).unsubscribe();
 		expect(bus.subscriptions()).toEqual([
-			{id: first.id, name: 'first', pattern: 'a', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
-			{id: second.id, name: second.id, pattern: 'b.*', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
+			{id: first.id, name: 'first', pattern: 'a', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0, delivered: 0},
+			{id: second.id, name: second.id, pattern: 'b.*', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0, delivered: 0},
 		]);
 	});
 

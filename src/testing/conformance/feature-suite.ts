@@ -20,7 +20,7 @@ export function featureSuite({describe, busTest, features}: ConformanceContext):
 			assert.ok(metrics.published >= 2, 'both events (and the dead letter, where published) count');
 		});
 
-		busTest('diagnostics - delivered reports each successful handler call with its subscription and attempt', async bus => {
+		busTest('diagnostics - delivered reports the first successful handler call of each subscription, with its attempt', async bus => {
 			const notices: {subscriptionName: string; attempt: number; payload: unknown; durationMs: number}[] = [];
 			bus.on('delivered', notice => void notices.push({subscriptionName: notice.subscriptionName, attempt: notice.attempt, payload: notice.event.payload, durationMs: notice.durationMs}));
 			bus.subscribe('ok', () => {}, {name: 'first'});

@@ -99,8 +99,8 @@ export function subscriptionSuite({describe, busTest}: ConformanceContext): void
 			const first = bus.subscribe('a.*', () => {}, {name: 'first', priority: 2, concurrency: 3});
 			const second = bus.subscribe('b', () => {});
 			assert.deepEqual(bus.subscriptions(), [
-				{id: first.id, name: 'first', pattern: 'a.*', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
-				{id: second.id, name: second.id, pattern: 'b', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0},
+				{id: first.id, name: 'first', pattern: 'a.*', priority: 2, isEnabled: true, concurrency: 3, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0, delivered: 0},
+				{id: second.id, name: second.id, pattern: 'b', priority: 0, isEnabled: true, concurrency: 1, pending: 0, inFlight: 0, isHoldingDispatch: false, heldMs: 0, delivered: 0},
 			]);
 			assert.equal(second.name, second.id, 'the name defaults to the id');
 		});
