@@ -1,4 +1,5 @@
-import type {DeliveryStats, Subscriber, SubscriberHost} from '../delivery/subscriber.js';
+import type {Subscriber, SubscriberHost} from '../delivery/subscriber.js';
+import type {DeliveryStats} from '../delivery/subscriber-settings.js';
 import {HandlerContext} from '../delivery/handler-context.js';
 import {IngressQueue} from '../delivery/ingress-queue.js';
 import {Router} from '../routing/router.js';

@@ -1,6 +1,6 @@
 import {EventDroppedError} from '../errors.js';
 import type {IngressQueue} from '../delivery/ingress-queue.js';
-import type {DeliveryStats} from '../delivery/subscriber.js';
+import type {DeliveryStats} from '../delivery/subscriber-settings.js';
 import type {BusEvent, DeadLetter} from '../types.js';
 import type {DiagnosticsChannel} from './diagnostics-channel.js';
 import type {EventFactory} from './event-factory.js';

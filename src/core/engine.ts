@@ -1,4 +1,4 @@
-import {backoffRetryTimer, type RetryTimer} from '../delivery/subscriber.js';
+import {backoffRetryTimer, type RetryTimer} from '../delivery/subscriber-settings.js';
 
 /**
  * How an `EventBus` runs its delivery: when the dispatcher runs and how retries wait. Internal: the test kit builds

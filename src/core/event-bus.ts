@@ -2,7 +2,8 @@ import {BusClosedError, DeliveryCycleError, QueueFullError} from '../errors.js';
 import type {DeliveryTracker} from '../delivery/delivery-tracker.js';
 import type {HandlerContext} from '../delivery/handler-context.js';
 import type {IngressQueue} from '../delivery/ingress-queue.js';
-import {Subscriber, type DeliveryStats, type SubscriberHost} from '../delivery/subscriber.js';
+import {Subscriber, type SubscriberHost} from '../delivery/subscriber.js';
+import type {DeliveryStats} from '../delivery/subscriber-settings.js';
 import {assertFunction} from '../internal/assert.js';
 import type {Router} from '../routing/router.js';
 import type {

@@ -1,5 +1,5 @@
 import type {IngressQueue} from '../delivery/ingress-queue.js';
-import type {DeliveryStats} from '../delivery/subscriber.js';
+import type {DeliveryStats} from '../delivery/subscriber-settings.js';
 import type {BusEvent} from '../types.js';
 import type {DiagnosticsChannel} from './diagnostics-channel.js';
 

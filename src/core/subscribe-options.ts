@@ -1,5 +1,5 @@
 import {resolveRetryPolicy} from '../delivery/backoff.js';
-import type {SubscriberSettings} from '../delivery/subscriber.js';
+import type {SubscriberSettings} from '../delivery/subscriber-settings.js';
 import {
 	assertAbortSignal,
 	assertBoolean,

@@ -1,5 +1,6 @@
 import type {HandlerContext} from '../delivery/handler-context.js';
-import type {DeliveryStats, RetryTimer, Subscriber, SubscriberHost} from '../delivery/subscriber.js';
+import type {Subscriber, SubscriberHost} from '../delivery/subscriber.js';
+import type {DeliveryStats, RetryTimer} from '../delivery/subscriber-settings.js';
 import {performance} from 'node:perf_hooks';
 import type {DeadLetterPublisher} from './dead-letter-publisher.js';
 import type {DiagnosticsChannel} from './diagnostics-channel.js';

@@ -1,22 +1,12 @@
 import {performance} from 'node:perf_hooks';
 import {EventDroppedError, FilterError, HandlerTimeoutError} from '../errors.js';
-import type {BusEvent, DeadLetter, DeliveredNotice, RetryNotice, SubscriberOverflowPolicy} from '../types.js';
-import {backoffDelay, type RetryPolicy} from './backoff.js';
+import type {BusEvent, DeadLetter, DeliveredNotice, RetryNotice} from '../types.js';
+import {backoffDelay} from './backoff.js';
 import type {DeliveryTracker} from './delivery-tracker.js';
 import {Deque} from './deque.js';
 import type {HandlerContext} from './handler-context.js';
+import type {DeliveryStats, RetryTimer, RetryTimerHandle, SubscriberSettings} from './subscriber-settings.js';
 import {isThenable, maxTimerDelay, rejectAfter} from '../internal/timing.js';
-
-/** Counters shared by every subscriber of one bus; plain fields, because they are bumped on the hot path. */
-export interface DeliveryStats {
-	delivered: number;
-	failed: number;
-	retried: number;
-	dropped: number;
-	deadLettered: number;
-	/** Deliveries accepted by a subscriber (waiting in its buffer or running) and not yet finished. */
-	inFlight: number;
-}
 
 /** What a subscriber needs from its bus, kept narrow so that delivery never depends on the bus class. */
 export interface SubscriberHost {
@@ -44,44 +34,6 @@ export interface SubscriberHost {
 	now(): number;
 	/** Runs a retry after its backoff delay. */
 	readonly retryTimer: RetryTimer;
-}
-
-/** Schedules retries: `setTimeout` on a real bus; a test bus may retry at once. */
-export interface RetryTimer {
-	set(callback: () => void, delayMs: number): RetryTimerHandle;
-	clear(handle: RetryTimerHandle): void;
-}
-
-/** What {@link RetryTimer.set} returns, for {@link RetryTimer.clear}. */
-export type RetryTimerHandle = object | number;
-
-/** Retries after their backoff delay, with the global timers (so fake timers control them). */
-export const backoffRetryTimer: RetryTimer = {
-	set: (callback, delayMs) => setTimeout(callback, delayMs),
-	clear: handle => {
-		clearTimeout(handle as ReturnType<typeof setTimeout>);
-	},
-};
-
-/** A subscription's validated settings. */
-export interface SubscriberSettings {
-	readonly id: string;
-	readonly seq: number;
-	/** The pattern as given, or a consumer's patterns joined with `, `. */
-	readonly pattern: string;
-	/** Every pattern it is routed by; an event matching several is still delivered once. */
-	readonly patterns: readonly string[];
-	readonly name: string;
-	readonly handler: (event: never) => unknown;
-	readonly priority: number;
-	readonly filter: ((event: never) => boolean) | undefined;
-	readonly transform: ((event: never) => unknown) | undefined;
-	readonly isOnce: boolean;
-	readonly concurrency: number;
-	readonly timeoutMs: number | undefined;
-	readonly retry: RetryPolicy;
-	readonly maxPending: number;
-	readonly overflow: SubscriberOverflowPolicy;
 }
 
 const active = 1;
