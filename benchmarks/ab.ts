@@ -10,10 +10,10 @@
  * second, the spread of its rounds and the ratio B/A. Workloads: exact (default), exact-sync, exact-awaited (each
  * publish awaited), fan-out, wildcard, high-cardinality.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, rmSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {pathToFileURL} from 'node:url';
+import {buildRef} from './lib/build.js';
 import {median, relativeSpread} from './lib/stats.js';
 import {distinctTopic, repeatingTopics, wildcardPatterns} from './lib/workloads.js';
 
@@ -42,7 +42,6 @@ interface Workload {
 	readonly events: number;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const batchSize = 1000;
 
 const workloads: Record<string, () => Workload> = {
@@ -57,28 +56,12 @@ const workloads: Record<string, () => Workload> = {
 	'high-cardinality': () => ({patterns: wildcardPatterns(10_000), topicAt: distinctTopic, events: 50_000}),
 };
 
-function git(...args: string[]): string {
-	return execFileSync('git', args, {cwd: root, encoding: 'utf8'}).trim();
-}
-
 /** Compiles `ref`'s `src/` (or the working tree's) and loads it. */
 async function load(ref: string): Promise<Build> {
-	const id = ref === 'worktree' ? 'worktree' : git('rev-parse', '--verify', `${ref}^{commit}`);
-	const directory = join(root, 'benchmarks', '.ab', id);
-	// The working tree changes between runs, so it is always rebuilt; a commit's build is reused.
-	if (id === 'worktree') rmSync(directory, {recursive: true, force: true});
-	if (!existsSync(join(directory, 'dist', 'index.js'))) {
-		mkdirSync(directory, {recursive: true});
-		if (id === 'worktree') execFileSync('cp', ['-r', 'src', 'tsconfig.json', 'tsconfig.build.json', directory], {cwd: root});
-		else execFileSync('sh', ['-c', `git archive ${id} src tsconfig.json tsconfig.build.json | tar -x -C "${directory}"`], {cwd: root});
-		// Inside the repository, so that the build resolves this checkout's node_modules. A commit in the middle of a
-		// change may not type-check, yet still compile to JavaScript that runs: that is reported, not fatal.
-		const build = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(directory, 'tsconfig.build.json')], {cwd: root, encoding: 'utf8'});
-		if (!existsSync(join(directory, 'dist', 'index.js'))) throw new Error(`${ref} did not compile:\n${build.stdout}${build.stderr}`);
-		if (build.status !== 0) console.warn(`${ref}: tsc reported type errors; measuring the JavaScript it emitted anyway`);
-	}
-	const api = (await import(pathToFileURL(join(directory, 'dist', 'index.js')).href)) as {EventBus: new (options?: object) => BusLike};
-	const contextFile = join(directory, 'dist', 'delivery', 'handler-context.js');
+	const {id, dist, typeErrors} = buildRef(ref);
+	if (typeErrors !== undefined) console.warn(`${ref}: tsc reported type errors; measuring the JavaScript it emitted anyway`);
+	const api = (await import(pathToFileURL(join(dist, 'index.js')).href)) as {EventBus: new (options?: object) => BusLike};
+	const contextFile = join(dist, 'delivery', 'handler-context.js');
 	const context = existsSync(contextFile) ? ((await import(pathToFileURL(contextFile).href)) as {releaseAsyncContext?: () => void}) : {};
 	return {label: id === 'worktree' ? 'working tree' : `${ref} (${id.slice(0, 7)})`, createBus: options => new api.EventBus(options), release: context.releaseAsyncContext ?? (() => undefined)};
 }

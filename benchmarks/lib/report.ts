@@ -48,6 +48,9 @@ export function formatValue(value: number | undefined, unit: Unit): string {
 		case 'µs': {
 			return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} µs`;
 		}
+		case 'ms': {
+			return `${value.toFixed(1)} ms`;
+		}
 		case 'bytes': {
 			return `${Math.round(value).toLocaleString('en-US')} B`;
 		}

@@ -4,7 +4,7 @@
  */
 
 /** Units the report knows how to format. */
-export type Unit = 'events/s' | 'ops/s' | 'µs' | 'bytes' | 'MB';
+export type Unit = 'events/s' | 'ops/s' | 'µs' | 'ms' | 'bytes' | 'MB';
 
 /** One measured number for one library. */
 export interface ResultRow {
