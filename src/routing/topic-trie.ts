@@ -10,28 +10,35 @@ interface GlobEdge<T> {
 	readonly node: TrieNode<T>;
 }
 
-/** Which positions of the current match a `**` node was visited at, so that each state is visited once. */
-class GlobstarMemo {
-	/** The match these positions belong to; older ones are stale. */
-	match = 0;
-	/** Bit `p` set: visited at position `p` (topics of up to 30 segments; longer ones use a `Set` keyed by `id`). */
-	positions = 0;
-
-	constructor(readonly id: number) {}
-}
-
 class TrieNode<T> {
 	literals: Map<string, TrieNode<T>> | undefined = undefined;
+	/**
+	 * While `literals` holds one entry: its key and node. Most nodes have a single literal child, and comparing the
+	 * segment with one key is cheaper than hashing a segment never seen before into the map.
+	 */
+	soleLiteral: string | undefined = undefined;
+	soleChild: TrieNode<T> | undefined = undefined;
 	globs: Map<string, GlobEdge<T>> | undefined = undefined;
 	star: TrieNode<T> | undefined = undefined;
 	globstar: TrieNode<T> | undefined = undefined;
 	values: Set<T> | undefined = undefined;
-
-	/** Set on `**` nodes only. */
-	constructor(readonly memo: GlobstarMemo | undefined) {}
+	/**
+	 * On `**` nodes: the match (numbered) that last visited this node, and the lowest position it visited there.
+	 * Visiting at a position walks on to the end of the topic, so the positions visited are always those from
+	 * `visitedFrom` on: each `(node, position)` state is visited once without a set.
+	 */
+	visitedIn = 0;
+	visitedFrom = 0;
 
 	get isEmpty(): boolean {
 		return this.values === undefined && this.literals === undefined && this.globs === undefined && this.star === undefined && this.globstar === undefined;
+	}
+
+	/** Keeps `soleLiteral` and `soleChild` in step with `literals`. */
+	literalsChanged(): void {
+		const only = this.literals?.size === 1 ? this.literals.entries().next().value : undefined;
+		this.soleLiteral = only?.[0];
+		this.soleChild = only?.[1];
 	}
 }
 
@@ -51,14 +58,17 @@ class TrieNode<T> {
  */
 export class TopicTrie<T> {
 	readonly #limits: TopicLimits;
-	#root = new TrieNode<T>(undefined);
-	#nextGlobstarId = 0;
+	#root = new TrieNode<T>();
 	#size = 0;
 	#nodeCount = 1;
-	// Scratch stacks of `match`, reused because matching is synchronous and never re-entered.
+	// The state of the match under way (matching is synchronous and never re-entered): its scratch stack of
+	// `(node, position)` states still to expand, the topic's segments, and what it found.
 	readonly #nodes: TrieNode<T>[] = [];
 	readonly #positions: number[] = [];
-	/** Numbers the matches, so that a `**` node's memo knows whether its positions are from this one. */
+	#parts: readonly string[] = [];
+	#found: T[] = [];
+	#matchedStates = 0;
+	/** Numbers the matches, so that a `**` node knows whether its `visitedFrom` is from this one. */
 	#matchCount = 0;
 
 	/** `limits` bound the patterns `add` accepts (defaults: `defaultTopicLimits`); a `TypeError` if invalid. */
@@ -86,22 +96,24 @@ export class TopicTrie<T> {
 		for (const segment of parsePattern(pattern, this.#limits)) {
 			switch (segment.kind) {
 				case 'star': {
-					node = node.star ??= this.#createNode(false);
+					node = node.star ??= this.#createNode();
 					break;
 				}
 				case 'globstar': {
-					node = node.globstar ??= this.#createNode(true);
+					node = node.globstar ??= this.#createNode();
 					break;
 				}
 				case 'literal': {
 					node.literals ??= new Map();
-					node = getOrCreate(node.literals, segment.text, () => this.#createNode(false));
+					const parent = node;
+					node = getOrCreate(node.literals, segment.text, () => this.#createNode());
+					parent.literalsChanged();
 					break;
 				}
 				case 'glob': {
 					node.globs ??= new Map();
 					// A glob already in the trie keeps its compiled matcher; this one is dropped.
-					node = getOrCreate(node.globs, segment.text, () => ({match: segment.match, node: this.#createNode(false)})).node;
+					node = getOrCreate(node.globs, segment.text, () => ({match: segment.match, node: this.#createNode()})).node;
 					break;
 				}
 			}
@@ -148,90 +160,88 @@ export class TopicTrie<T> {
 	 */
 	match(topic: string, segments?: readonly string[]): T[] {
 		const parts = segments ?? splitSegments(topic);
-		const length = parts.length;
-		const root = this.#root;
-		const reserved = isReservedTopic(topic);
 		const nodes = this.#nodes;
 		const positions = this.#positions;
-		const matchId = ++this.#matchCount;
-		const isShort = length <= 30;
-		let longVisited: Set<number> | undefined;
-		const found: T[] = [];
-		let matchedNodes = 0;
 		// Left over only if a previous match threw (a glob matcher, say).
 		if (nodes.length > 0) {
 			nodes.length = 0;
 			positions.length = 0;
 		}
-		nodes.push(root);
-		positions.push(0);
-		while (nodes.length > 0) {
-			const node = nodes.pop()!;
-			const position = positions.pop()!;
-			const {memo} = node;
-			if (memo !== undefined) {
-				// A `**` node: each (node, position) state once, tracked without allocating for topics of up to 30
-				// segments. Inside it, one more segment may be swallowed.
-				if (isShort) {
-					if (memo.match !== matchId) {
-						memo.match = matchId;
-						memo.positions = 0;
-					}
-					const bit = 1 << position;
-					if ((memo.positions & bit) !== 0) continue;
-					memo.positions |= bit;
-				} else {
-					const state = memo.id * (length + 1) + position;
-					longVisited ??= new Set();
-					if (longVisited.has(state)) continue;
-					longVisited.add(state);
-				}
-				if (position < length) {
-					nodes.push(node);
-					positions.push(position + 1);
-				}
-			}
+		this.#parts = parts;
+		this.#found = [];
+		this.#matchedStates = 0;
+		this.#matchCount++;
+		const root = this.#root;
+		if (isReservedTopic(topic)) {
 			// The $ rule: at the root, a reserved topic may only take a literal edge.
-			const literalOnly = reserved && node === root;
-			if (node.globstar !== undefined && !literalOnly) {
-				nodes.push(node.globstar);
-				positions.push(position);
-			}
-			if (position === length) {
-				if (node.values !== undefined) {
-					matchedNodes++;
-					for (const value of node.values) found.push(value);
-				}
-				continue;
-			}
-			const part = parts[position]!;
-			const next = node.literals?.get(part);
-			if (next !== undefined) {
-				nodes.push(next);
-				positions.push(position + 1);
-			}
-			if (literalOnly) continue;
-			if (node.star !== undefined) {
-				nodes.push(node.star);
-				positions.push(position + 1);
-			}
-			if (node.globs !== undefined) {
-				for (const edge of node.globs.values()) {
-					if (edge.match(part)) {
-						nodes.push(edge.node);
-						positions.push(position + 1);
-					}
-				}
-			}
+			const next = literalChild(root, parts[0]!);
+			if (next !== undefined) this.#expand(next, 1);
+		} else {
+			this.#expand(root, 0);
 		}
-		// One node's values are a set; only a value stored under several matching patterns can appear twice.
-		return matchedNodes > 1 ? unique(found) : found;
+		while (nodes.length > 0) this.#expand(nodes.pop()!, positions.pop()!);
+		const found = this.#found;
+		this.#parts = [];
+		this.#found = [];
+		// One state's values are a set, and each state is visited once: only a value stored under several matching
+		// patterns (or reached at several states) can appear twice.
+		return this.#matchedStates > 1 ? unique(found) : found;
 	}
 
-	#createNode(isGlobstar: boolean): TrieNode<T> {
-		this.#nodeCount++;
-		return new TrieNode<T>(isGlobstar ? new GlobstarMemo(this.#nextGlobstarId++) : undefined);
+	/** Visits state `(node, position)`: collects its values at the end of the topic, else queues the children the segment at `position` leads to. */
+	#expand(node: TrieNode<T>, position: number): void {
+		if (node.globstar !== undefined) this.#walkGlobstar(node.globstar, position);
+		const parts = this.#parts;
+		if (position === parts.length) {
+			if (node.values !== undefined) {
+				this.#matchedStates++;
+				for (const value of node.values) this.#found.push(value);
+			}
+			return;
+		}
+		const part = parts[position]!;
+		const next = position + 1;
+		const literal = literalChild(node, part);
+		if (literal !== undefined) this.#push(literal, next);
+		if (node.star !== undefined) this.#push(node.star, next);
+		if (node.globs !== undefined) {
+			for (const edge of node.globs.values()) {
+				if (edge.match(part)) this.#push(edge.node, next);
+			}
+		}
 	}
+
+	/**
+	 * Visits a `**` node reached at `position`: it may swallow any number of the segments left, so it is visited at
+	 * every position from there to the end, in one loop rather than one queued state each; positions an earlier
+	 * visit in this match covered are skipped.
+	 */
+	#walkGlobstar(node: TrieNode<T>, position: number): void {
+		let end = this.#parts.length + 1;
+		if (node.visitedIn === this.#matchCount) {
+			end = node.visitedFrom;
+			if (position >= end) return;
+		} else {
+			node.visitedIn = this.#matchCount;
+		}
+		node.visitedFrom = position;
+		for (let at = position; at < end; at++) this.#expand(node, at);
+	}
+
+	#push(node: TrieNode<T>, position: number): void {
+		this.#nodes.push(node);
+		this.#positions.push(position);
+	}
+
+	#createNode(): TrieNode<T> {
+		this.#nodeCount++;
+		return new TrieNode<T>();
+	}
+}
+
+function literalChild<T>(node: TrieNode<T>, part: string): TrieNode<T> | undefined {
+	if (node.soleLiteral !== undefined) return part === node.soleLiteral ? node.soleChild : undefined;
+	return node.literals?.get(part);
 }
 
 /** `topic.split('.')`, written out: `String#split` costs twice as much for the short topics routed here. */
@@ -284,5 +294,6 @@ function detach<T>(parent: TrieNode<T>, key: string): void {
 	else if (key === '**') parent.globstar = undefined;
 	else if (parent.literals?.delete(key) === true) {
 		if (parent.literals.size === 0) parent.literals = undefined;
+		parent.literalsChanged();
 	} else if (parent.globs?.delete(key) === true && parent.globs.size === 0) parent.globs = undefined;
 }
