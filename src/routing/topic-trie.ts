@@ -65,7 +65,13 @@ export class TopicTrie<T> {
 	// `(node, position)` states still to expand, the topic's segments, and what it found.
 	readonly #nodes: TrieNode<T>[] = [];
 	readonly #positions: number[] = [];
-	#parts: readonly string[] = [];
+	#topic = '';
+	#ends: readonly number[] = [];
+	#count = 0;
+	/** Where each segment of a topic ends, when the caller did not find them. */
+	readonly #ownEnds: number[] = [];
+	/** The segments sliced so far, by position: only those a `Map` lookup or a glob needs become strings. */
+	readonly #segments: (string | undefined)[] = [];
 	#found: T[] = [];
 	#matchedStates = 0;
 	/** Numbers the matches, so that a `**` node knows whether its `visitedFrom` is from this one. */
@@ -153,13 +159,12 @@ export class TopicTrie<T> {
 	/**
 	 * The values whose patterns match `topic`, each once, in no particular order.
 	 *
-	 * `topic` must be a valid topic (this does not validate it); `segments`, when given, are its segments (already
-	 * split while validating it). A `$`-topic is matched only by patterns whose first
-	 * segment is a literal. Work is bounded by (trie nodes under a `**`) x (segments): `(**, position)` states are
-	 * visited at most once, so several `**` in a pattern cannot make matching exponential.
+	 * `topic` must be a valid topic (this does not validate it); `ends` and `count`, when given, are where its
+	 * segments end and how many there are (as `scanTopic` finds them while validating it). A `$`-topic is matched
+	 * only by patterns whose first segment is a literal. Work is bounded by (trie nodes under a `**`) x (segments):
+	 * `(**, position)` states are visited at most once, so several `**` in a pattern cannot make matching exponential.
 	 */
-	match(topic: string, segments?: readonly string[]): T[] {
-		const parts = segments ?? splitSegments(topic);
+	match(topic: string, ends?: readonly number[], count?: number): T[] {
 		const nodes = this.#nodes;
 		const positions = this.#positions;
 		// Left over only if a previous match threw (a glob matcher, say).
@@ -167,21 +172,30 @@ export class TopicTrie<T> {
 			nodes.length = 0;
 			positions.length = 0;
 		}
-		this.#parts = parts;
+		this.#topic = topic;
+		if (ends === undefined || count === undefined) {
+			this.#ends = this.#ownEnds;
+			this.#count = findEnds(topic, this.#ownEnds);
+		} else {
+			this.#ends = ends;
+			this.#count = count;
+		}
+		const segments = this.#segments;
+		for (let index = 0; index < this.#count; index++) segments[index] = undefined;
 		this.#found = [];
 		this.#matchedStates = 0;
 		this.#matchCount++;
 		const root = this.#root;
 		if (isReservedTopic(topic)) {
 			// The $ rule: at the root, a reserved topic may only take a literal edge.
-			const next = literalChild(root, parts[0]!);
+			const next = this.#literalChild(root, 0);
 			if (next !== undefined) this.#expand(next, 1);
 		} else {
 			this.#expand(root, 0);
 		}
 		while (nodes.length > 0) this.#expand(nodes.pop()!, positions.pop()!);
 		const found = this.#found;
-		this.#parts = [];
+		this.#topic = '';
 		this.#found = [];
 		// One state's values are a set, and each state is visited once: only a value stored under several matching
 		// patterns (or reached at several states) can appear twice.
@@ -191,24 +205,43 @@ export class TopicTrie<T> {
 	/** Visits state `(node, position)`: collects its values at the end of the topic, else queues the children the segment at `position` leads to. */
 	#expand(node: TrieNode<T>, position: number): void {
 		if (node.globstar !== undefined) this.#walkGlobstar(node.globstar, position);
-		const parts = this.#parts;
-		if (position === parts.length) {
+		if (position === this.#count) {
 			if (node.values !== undefined) {
 				this.#matchedStates++;
 				for (const value of node.values) this.#found.push(value);
 			}
 			return;
 		}
-		const part = parts[position]!;
 		const next = position + 1;
-		const literal = literalChild(node, part);
+		const literal = this.#literalChild(node, position);
 		if (literal !== undefined) this.#push(literal, next);
 		if (node.star !== undefined) this.#push(node.star, next);
 		if (node.globs !== undefined) {
+			const segment = this.#segment(position);
 			for (const edge of node.globs.values()) {
-				if (edge.match(part)) this.#push(edge.node, next);
+				if (edge.match(segment)) this.#push(edge.node, next);
 			}
 		}
+	}
+
+	#literalChild(node: TrieNode<T>, position: number): TrieNode<T> | undefined {
+		const sole = node.soleLiteral;
+		if (sole === undefined) return node.literals?.get(this.#segment(position));
+		const start = position === 0 ? 0 : this.#ends[position - 1]! + 1;
+		if (this.#ends[position]! - start !== sole.length) return undefined;
+		const segment = this.#segments[position];
+		const isSame = segment === undefined ? this.#topic.startsWith(sole, start) : segment === sole;
+		return isSame ? node.soleChild : undefined;
+	}
+
+	/** The segment at `position` as a string, sliced once per match. */
+	#segment(position: number): string {
+		let segment = this.#segments[position];
+		if (segment === undefined) {
+			segment = this.#topic.slice(position === 0 ? 0 : this.#ends[position - 1]! + 1, this.#ends[position]);
+			this.#segments[position] = segment;
+		}
+		return segment;
 	}
 
 	/**
@@ -217,7 +250,7 @@ export class TopicTrie<T> {
 	 * visit in this match covered are skipped.
 	 */
 	#walkGlobstar(node: TrieNode<T>, position: number): void {
-		let end = this.#parts.length + 1;
+		let end = this.#count + 1;
 		if (node.visitedIn === this.#matchCount) {
 			end = node.visitedFrom;
 			if (position >= end) return;
@@ -239,24 +272,12 @@ export class TopicTrie<T> {
 	}
 }
 
-function literalChild<T>(node: TrieNode<T>, part: string): TrieNode<T> | undefined {
-	if (node.soleLiteral !== undefined) return part === node.soleLiteral ? node.soleChild : undefined;
-	return node.literals?.get(part);
-}
-
-/** `topic.split('.')`, written out: `String#split` costs twice as much for the short topics routed here. */
-function splitSegments(topic: string): string[] {
-	const segments: string[] = [];
-	let start = 0;
-	for (;;) {
-		const dot = topic.indexOf('.', start);
-		if (dot === -1) {
-			segments.push(topic.slice(start));
-			return segments;
-		}
-		segments.push(topic.slice(start, dot));
-		start = dot + 1;
-	}
+/** Writes where each segment of `topic` ends into `ends`; returns the number of segments. */
+function findEnds(topic: string, ends: number[]): number {
+	let count = 0;
+	for (let dot = topic.indexOf('.'); dot !== -1; dot = topic.indexOf('.', dot + 1)) ends[count++] = dot;
+	ends[count++] = topic.length;
+	return count;
 }
 
 /**
