@@ -61,8 +61,8 @@ export class TopicTrie<T> {
 	#root = new TrieNode<T>();
 	#size = 0;
 	#nodeCount = 1;
-	// The state of the match under way (matching is synchronous and never re-entered): its scratch stack of
-	// `(node, position)` states still to expand, the topic's segments, and what it found.
+	// The state of the match under way (matching is synchronous and never re-entered): its stack of `(node, position)`
+	// states still to expand past `recursionDepth` segments, the topic's segments, and what it found.
 	readonly #nodes: TrieNode<T>[] = [];
 	readonly #positions: number[] = [];
 	#topic = '';
@@ -196,13 +196,16 @@ export class TopicTrie<T> {
 		while (nodes.length > 0) this.#expand(nodes.pop()!, positions.pop()!);
 		const found = this.#found;
 		this.#topic = '';
-		this.#found = [];
+		this.#found = idle;
 		// One state's values are a set, and each state is visited once: only a value stored under several matching
 		// patterns (or reached at several states) can appear twice.
 		return this.#matchedStates > 1 ? unique(found) : found;
 	}
 
-	/** Visits state `(node, position)`: collects its values at the end of the topic, else queues the children the segment at `position` leads to. */
+	/**
+	 * Visits state `(node, position)`: collects its values at the end of the topic, else visits the children the
+	 * segment at `position` leads to.
+	 */
 	#expand(node: TrieNode<T>, position: number): void {
 		if (node.globstar !== undefined) this.#walkGlobstar(node.globstar, position);
 		if (position === this.#count) {
@@ -214,13 +217,23 @@ export class TopicTrie<T> {
 		}
 		const next = position + 1;
 		const literal = this.#literalChild(node, position);
-		if (literal !== undefined) this.#push(literal, next);
-		if (node.star !== undefined) this.#push(node.star, next);
+		if (literal !== undefined) this.#visit(literal, next);
+		if (node.star !== undefined) this.#visit(node.star, next);
 		if (node.globs !== undefined) {
 			const segment = this.#segment(position);
 			for (const edge of node.globs.values()) {
-				if (edge.match(segment)) this.#push(edge.node, next);
+				if (edge.match(segment)) this.#visit(edge.node, next);
 			}
+		}
+	}
+
+	/** Expands a state at once (recursion is cheaper than a stack), or on the stack past `recursionDepth` segments. */
+	#visit(node: TrieNode<T>, position: number): void {
+		if (position < recursionDepth) {
+			this.#expand(node, position);
+		} else {
+			this.#nodes.push(node);
+			this.#positions.push(position);
 		}
 	}
 
@@ -261,16 +274,20 @@ export class TopicTrie<T> {
 		for (let at = position; at < end; at++) this.#expand(node, at);
 	}
 
-	#push(node: TrieNode<T>, position: number): void {
-		this.#nodes.push(node);
-		this.#positions.push(position);
-	}
-
 	#createNode(): TrieNode<T> {
 		this.#nodeCount++;
 		return new TrieNode<T>();
 	}
 }
+
+/**
+ * How deep `match` recurses: each level consumes a segment (or, in a chain of `**`, a pattern segment), so the stack
+ * stays shallow whatever the limits a router was given; the states past it wait on an explicit stack.
+ */
+const recursionDepth = 128;
+
+/** What `match` holds between matches instead of a result array. */
+const idle: never[] = [];
 
 /** Writes where each segment of `topic` ends into `ends`; returns the number of segments. */
 function findEnds(topic: string, ends: number[]): number {

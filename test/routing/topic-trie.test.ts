@@ -172,4 +172,15 @@ describe('TopicTrie', () => {
 		trie.add('**.**', 'y');
 		expect(trie.match('a.a.a.a').sort()).toEqual(['x', 'y']);
 	});
+
+	test('match() - topics deeper than the recursion limit match through every kind of edge', () => {
+		const trie = new TopicTrie<string>({maxSegments: 300, maxLength: 1000});
+		const deep = Array.from({length: 200}, () => 'a');
+		trie.add(deep.join('.'), 'literal');
+		trie.add([...deep.slice(0, 150), '*', ...deep.slice(151)].join('.'), 'star');
+		trie.add([...deep.slice(0, 140), '**', 'a'].join('.'), 'globstar');
+		trie.add([...deep.slice(0, 199), '{a,b}'].join('.'), 'glob');
+		expect(trie.match(deep.join('.')).sort()).toEqual(['glob', 'globstar', 'literal', 'star']);
+		expect(trie.match([...deep.slice(0, 199), 'b'].join('.'))).toEqual(['glob']);
+	});
 });
