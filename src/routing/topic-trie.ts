@@ -22,6 +22,8 @@ class TrieNode<T> {
 	star: TrieNode<T> | undefined = undefined;
 	globstar: TrieNode<T> | undefined = undefined;
 	values: Set<T> | undefined = undefined;
+	/** `values` as an array, built when a match first needs it (a set iterates more slowly); dropped on every change. */
+	valueList: T[] | undefined = undefined;
 	/**
 	 * On `**` nodes: the match (numbered) that last visited this node, and the lowest position it visited there.
 	 * Visiting at a position walks on to the end of the topic, so the positions visited are always those from
@@ -127,6 +129,7 @@ export class TopicTrie<T> {
 		node.values ??= new Set();
 		if (node.values.has(value)) return false;
 		node.values.add(value);
+		node.valueList = undefined;
 		this.#size++;
 		return true;
 	}
@@ -147,6 +150,7 @@ export class TopicTrie<T> {
 			path.push(node);
 		}
 		if (node.values?.delete(value) !== true) return false;
+		node.valueList = undefined;
 		this.#size--;
 		if (node.values.size === 0) node.values = undefined;
 		for (let depth = keys.length; depth > 0 && path[depth]!.isEmpty; depth--) {
@@ -211,7 +215,9 @@ export class TopicTrie<T> {
 		if (position === this.#count) {
 			if (node.values !== undefined) {
 				this.#matchedStates++;
-				for (const value of node.values) this.#found.push(value);
+				const values = (node.valueList ??= [...node.values]);
+				const found = this.#found;
+				for (let index = 0; index < values.length; index++) found.push(values[index]!);
 			}
 			return;
 		}
