@@ -52,7 +52,7 @@ const probeOneIn = 16;
 /**
  * While the cache steps aside, one probed miss in this many caches its topic (one lookup in 64): enough for a topic
  * that repeats to be cached after some tens of sightings, and so for the probes to notice when most lookups would
- * hit again; caching every probed miss cost a tenth of the router's time on a stream of new topics.
+ * hit again; caching every probed miss costs a tenth of the router's time on a stream of new topics.
  */
 const admitOneIn = 4;
 /** Routes carried from `validateTopic` to `routeValid`: more than the events a burst of publishes usually queues. */

@@ -145,7 +145,7 @@ export function scanTopic(topic: string, limits: TopicLimits, allowReserved: boo
 		if (dot === -1) break;
 		start = dot + 1;
 	}
-	// Characters are checked by a native regex search after `indexOf` found the dots: a loop over `charCodeAt` cost
+	// Characters are checked by a native regex search after `indexOf` found the dots: a loop over `charCodeAt` costs
 	// twice as much on the strings that topics usually are (concatenations, which V8 keeps as trees of parts until
 	// `indexOf` flattens them; a regex given such a tree takes a slow path).
 	if (invalidCharacterRegex.test(topic) && !(allowReserved && isReservedTopic(topic) && !invalidCharacterRegex.test(topic.slice(1)))) return 0;
