@@ -4,7 +4,8 @@
  */
 import {InvalidTopicError} from '../errors.js';
 import {assertInteger, assertOptionalObject} from '../internal/assert.js';
-import {assertTopic, isReservedTopic, resolveTopicLimits, splitTopic, type TopicLimits} from './topic.js';
+import {CarriedRoutes} from './carried-routes.js';
+import {assertTopic, isReservedTopic, resolveTopicLimits, scanTopic, type TopicLimits} from './topic.js';
 import {TopicTrie} from './topic-trie.js';
 
 /** What the router orders: higher `priority` first, then lower `seq` (subscription order) first. */
@@ -28,7 +29,7 @@ export interface RouterOptions {
 }
 
 interface CacheEntry<T> {
-	/** The router version `values` was computed at; `-1` when only the topic's validity is known. */
+	/** The router version `values` was computed at. */
 	version: number;
 	values: readonly T[];
 }
@@ -37,29 +38,37 @@ const noValues: readonly never[] = Object.freeze([]);
 
 /**
  * Cache admission. When most events bring a new topic (such as `user.<id>.updated`), caching each one only to evict it
- * unused costs more than the routing itself (an insert and a delete per event, and the garbage of the entries). So
- * misses are counted over windows of this many lookups, and while more than a quarter of a window missed, only one
- * miss in {@link admitOneIn} caches its topic. (The bus looks each event up twice, at publish and at dispatch: a
- * quarter of its lookups missing is half of its events bringing a new topic, and it caches one new topic in 8.) A
- * topic that repeats is still admitted after a few sightings, and once most lookups hit again every miss caches.
+ * unused costs more than the routing itself (an insert and a delete in a large `Map` per event, and the garbage of the
+ * entries). So misses are counted over windows of this many lookups, and while more than a quarter of a window
+ * missed, the cache steps aside (see {@link probeOneIn}). Once most lookups hit again, every miss caches.
  */
 const admissionWindow = 1024;
-const admitOneIn = 16;
 /**
  * While most lookups miss, the cache steps aside: only one lookup in this many probes it (and counts towards the next
  * window, which is then this many times shorter); the others go straight to the trie. A probe of a cache that
  * almost never hits costs about as much as validating the topic: hashing a new string and missing in a large `Map`.
  */
 const probeOneIn = 16;
+/**
+ * While the cache steps aside, one probed miss in this many caches its topic (one lookup in 64): enough for a topic
+ * that repeats to be cached after some tens of sightings, and so for the probes to notice when most lookups would
+ * hit again; caching every probed miss costs a tenth of the router's time on a stream of new topics.
+ */
+const admitOneIn = 4;
+/** Routes carried from `validateTopic` to `routeValid`: more than the events a burst of publishes usually queues. */
+const carriedRoutes = 1024;
 
 /**
  * Maps patterns to subscriptions and routes a topic to its subscriptions in delivery order.
  *
  * Contract: `route()` returns each matching value once, sorted by `priority` descending then `seq` ascending, as a
- * snapshot that later `add`/`remove` never change (callers must not modify it). Routes and validations are cached per
- * topic in one bounded cache (`cacheSize` entries, oldest evicted first; while most lookups miss, the cache steps
- * aside: only one lookup in 16 probes it, the others validate while splitting and go straight to the trie);
- * `add`/`remove` invalidate every route in O(1) by bumping a version, and stale entries are recomputed when next used.
+ * snapshot that later `add`/`remove` never change (callers must not modify it). Routes are cached per topic in one
+ * bounded cache (`cacheSize` entries, oldest evicted first; while most lookups miss, the cache steps aside: only one
+ * lookup in 16 probes it, the others validate while scanning and go straight to the trie); `add`/`remove` invalidate
+ * every route in O(1) by bumping a version, and stale entries are recomputed when next used. `validateTopic` carries
+ * the route of the topic it validated to the next `routeValid` of the same topic (for the bus: from publish to
+ * dispatch, so a topic is validated and matched once per event), which takes it only if no `add`/`remove` happened in
+ * between.
  *
  * @example
  * const router = new Router<Subscription>();
@@ -83,6 +92,9 @@ export class Router<T extends Routable> {
 	/** True while most lookups miss: see `probeOneIn`. */
 	#isBypassing = false;
 	#unprobed = 0;
+	/** Where the segments of the topic being routed end (see `scanTopic`), reused: routing is never re-entered. */
+	readonly #ends: number[] = [];
+	readonly #carried = new CarriedRoutes<T>(carriedRoutes);
 
 	/** Throws a `TypeError` when an option is invalid (`cacheSize` must be an integer >= 0). */
 	constructor(options?: RouterOptions) {
@@ -147,48 +159,61 @@ export class Router<T extends Routable> {
 	 * dispatcher calls this.
 	 */
 	routeValid(topic: string): readonly T[] {
+		if (this.#carried.size > 0) {
+			const carried = this.#carried.take(topic, this.#version);
+			if (carried !== undefined) return carried;
+		}
 		return this.#route(topic, true);
 	}
 
 	/**
 	 * Throws unless `topic` is a valid topic for a user to publish (as {@link assertTopic}, `$`-topics refused).
 	 *
-	 * A topic seen recently costs one cache lookup. Throws a `TypeError` when `topic` is not a string and an
+	 * A topic seen recently costs one cache lookup; any other is routed while it is validated. Either way its route is
+	 * carried to the next {@link routeValid} of the same topic. Throws a `TypeError` when `topic` is not a string and an
 	 * `InvalidTopicError` (reason `reserved` for a `$`-topic) otherwise.
 	 */
 	validateTopic(topic: string): void {
 		if (this.#isBypassing && ++this.#unprobed < probeOneIn) {
-			if (typeof topic !== 'string' || splitTopic(topic, this.#limits, false) === undefined) assertTopic(topic, this.#limits);
+			this.#carried.put(topic, this.#version, this.#compute(topic, this.#scanPublished(topic)));
 			return;
 		}
-		this.#unprobed = 0;
-		if (this.#cache.has(topic)) {
-			this.#counted(false);
-			// Entries exist only for valid topics, but `route()` also caches `$`-topics, which users may not publish.
-			if (isReservedTopic(topic)) throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
-			return;
-		}
-		assertTopic(topic, this.#limits);
-		this.#remember(topic, -1, noValues);
-		this.#counted(true);
-	}
-
-	#route(topic: string, isValid: boolean): readonly T[] {
-		if (this.#isBypassing && ++this.#unprobed < probeOneIn) return this.#compute(topic, isValid ? undefined : this.#split(topic));
 		this.#unprobed = 0;
 		const entry = this.#cache.get(topic);
 		if (entry !== undefined) {
 			this.#counted(false);
-			if (entry.version !== this.#version) {
-				entry.values = this.#compute(topic);
-				entry.version = this.#version;
-			}
-			return entry.values;
+			// Entries exist only for valid topics, but `route()` also caches `$`-topics, which users may not publish.
+			if (isReservedTopic(topic)) throw new InvalidTopicError(topic, 'reserved', 'topics starting with `$` are reserved for the bus');
+			this.#carried.put(topic, this.#version, this.#current(topic, entry));
+			return;
 		}
-		const values = this.#compute(topic, isValid ? undefined : this.#split(topic));
+		const values = this.#compute(topic, this.#scanPublished(topic));
+		this.#remember(topic, this.#version, values);
+		this.#carried.put(topic, this.#version, values);
+		this.#counted(true);
+	}
+
+	#route(topic: string, isValid: boolean): readonly T[] {
+		if (this.#isBypassing && ++this.#unprobed < probeOneIn) return this.#compute(topic, isValid ? undefined : this.#scan(topic));
+		this.#unprobed = 0;
+		const entry = this.#cache.get(topic);
+		if (entry !== undefined) {
+			this.#counted(false);
+			return this.#current(topic, entry);
+		}
+		const values = this.#compute(topic, isValid ? undefined : this.#scan(topic));
 		this.#remember(topic, this.#version, values);
 		this.#counted(true);
 		return values;
+	}
+
+	/** The route of a cached topic, recomputed if an `add` or `remove` happened since it was cached. */
+	#current(topic: string, entry: CacheEntry<T>): readonly T[] {
+		if (entry.version !== this.#version) {
+			entry.values = this.#compute(topic);
+			entry.version = this.#version;
+		}
+		return entry.values;
 	}
 
 	/** Counts a cache lookup; at the end of each window, decides how many new topics to admit into the cache. */
@@ -196,25 +221,33 @@ export class Router<T extends Routable> {
 		if (isMiss) this.#windowMisses++;
 		const window = this.#isBypassing ? admissionWindow / probeOneIn : admissionWindow;
 		if (++this.#windowLookups < window) return;
-		const isMissHeavy = this.#windowMisses * 4 > window;
-		// While bypassing, each probe already stands for `probeOneIn` lookups: every probed miss is admitted.
-		this.#isBypassing = isMissHeavy && this.#cacheSize > 0;
-		this.#admitEvery = isMissHeavy && !this.#isBypassing ? admitOneIn : 1;
+		this.#isBypassing = this.#windowMisses * 4 > window && this.#cacheSize > 0;
+		this.#admitEvery = this.#isBypassing ? admitOneIn : 1;
 		this.#windowLookups = 0;
 		this.#windowMisses = 0;
 	}
 
-	/** The segments of a valid topic, validated while split; throws the precise error for an invalid one. */
-	#split(topic: string): string[] {
-		const segments = typeof topic === 'string' ? splitTopic(topic, this.#limits, true) : undefined;
-		if (segments !== undefined) return segments;
-		assertTopic(topic, this.#limits, {allowReserved: true});
-		// Unreachable while splitTopic and assertTopic agree (a property test checks that they do).
+	/** As {@link #scan}, for a topic a user publishes: `$`-topics are refused. */
+	#scanPublished(topic: string): number {
+		const count = typeof topic === 'string' ? scanTopic(topic, this.#limits, false, this.#ends) : 0;
+		if (count !== 0) return count;
+		assertTopic(topic, this.#limits);
+		// Unreachable while scanTopic and assertTopic agree (a property test checks that they do).
 		throw new InvalidTopicError(topic, 'invalid-character', 'does not follow the topic grammar');
 	}
 
-	#compute(topic: string, segments?: readonly string[]): readonly T[] {
-		const values = this.#trie.match(topic, segments);
+	/** The number of segments of a valid topic, found (into `#ends`) while validating it; throws the precise error for an invalid one. */
+	#scan(topic: string): number {
+		const count = typeof topic === 'string' ? scanTopic(topic, this.#limits, true, this.#ends) : 0;
+		if (count !== 0) return count;
+		assertTopic(topic, this.#limits, {allowReserved: true});
+		// Unreachable while scanTopic and assertTopic agree (a property test checks that they do).
+		throw new InvalidTopicError(topic, 'invalid-character', 'does not follow the topic grammar');
+	}
+
+	/** The route of a valid topic; `count`, when given, is its number of segments, whose ends `#scan` wrote. */
+	#compute(topic: string, count?: number): readonly T[] {
+		const values = count === undefined ? this.#trie.match(topic) : this.#trie.match(topic, this.#ends, count);
 		if (values.length === 0) return noValues;
 		if (values.length > 1) sortForDelivery(values);
 		// Not frozen: the array is this router's own and never changes once computed (freezing cost a tenth of a miss).

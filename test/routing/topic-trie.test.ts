@@ -135,4 +135,52 @@ describe('TopicTrie', () => {
 		expect(trie.match('user.login-failed')).toEqual([]);
 		expect(trie.nodeCount).toBe(1);
 	});
+
+	test('match() - literal children match as they go from one to several and back to one', () => {
+		const trie = new TopicTrie<string>();
+		trie.add('a.b', 'x');
+		trie.add('a.c', 'y');
+		expect(trie.match('a.b')).toEqual(['x']);
+		expect(trie.match('a.c')).toEqual(['y']);
+		trie.remove('a.b', 'x');
+		expect(trie.match('a.b')).toEqual([]);
+		expect(trie.match('a.c')).toEqual(['y']);
+		trie.add('a.b', 'x');
+		expect(trie.match('a.b')).toEqual(['x']);
+	});
+
+	test('match() - a literal child does not match a segment it is a prefix of', () => {
+		const trie = new TopicTrie<string>();
+		trie.add('**.deleted', 'x');
+		expect(trie.match('user.deleted-soon')).toEqual([]);
+		expect(trie.match('user.delete')).toEqual([]);
+		expect(trie.match('user.deleted')).toEqual(['x']);
+	});
+
+	test('match() - `**` patterns match topics longer than 30 segments', () => {
+		const trie = new TopicTrie<string>({maxSegments: 40});
+		trie.add('**.a.**.b', 'x');
+		trie.add('c.**', 'y');
+		const topic = ['c', ...Array.from({length: 36}, (_, index) => (index % 2 === 0 ? 'a' : 'z')), 'b'].join('.');
+		expect(trie.match(topic).sort()).toEqual(['x', 'y']);
+		expect(trie.match(`${topic}.z`)).toEqual(['y']);
+	});
+
+	test('match() - `**` nodes reached at several positions each yield their values once', () => {
+		const trie = new TopicTrie<string>();
+		trie.add('**.a.**', 'x');
+		trie.add('**.**', 'y');
+		expect(trie.match('a.a.a.a').sort()).toEqual(['x', 'y']);
+	});
+
+	test('match() - topics deeper than the recursion limit match through every kind of edge', () => {
+		const trie = new TopicTrie<string>({maxSegments: 300, maxLength: 1000});
+		const deep = Array.from({length: 200}, () => 'a');
+		trie.add(deep.join('.'), 'literal');
+		trie.add([...deep.slice(0, 150), '*', ...deep.slice(151)].join('.'), 'star');
+		trie.add([...deep.slice(0, 140), '**', 'a'].join('.'), 'globstar');
+		trie.add([...deep.slice(0, 199), '{a,b}'].join('.'), 'glob');
+		expect(trie.match(deep.join('.')).sort()).toEqual(['glob', 'globstar', 'literal', 'star']);
+		expect(trie.match([...deep.slice(0, 199), 'b'].join('.'))).toEqual(['glob']);
+	});
 });
