@@ -29,7 +29,7 @@ const readmeStart = '<!-- bench:results:start -->';
 const readmeEnd = '<!-- bench:results:end -->';
 
 // The order; a scenario file not listed here runs after these, in alphabetical order.
-const preferredOrder = ['exact-topic', 'nested-payload', 'fan-out', 'wildcard-cache-hits', 'high-cardinality', 'async-handlers', 'mixed-priorities', 'churn', 'latency', 'memory'];
+const preferredOrder = ['exact-topic', 'cost-split', 'nested-payload', 'fan-out', 'wildcard-cache-hits', 'high-cardinality', 'async-handlers', 'mixed-priorities', 'churn', 'latency', 'memory'];
 
 const peers = ['eventemitter3', 'mitt', 'eventemitter2', 'emittery', 'qlobber', 'p-queue', 'picomatch'];
 

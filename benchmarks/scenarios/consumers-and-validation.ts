@@ -24,6 +24,7 @@ const orderCreated = {
 
 /** Issue 12: with the metrics consumer attached (defaults: `delivered` and lag sampled one in 64), >= 0.85x without. */
 const metricsCostTarget: Target = {
+	issue: 12,
 	text: 'Metrics consumer attached: >= 0.85x the throughput without it (costs < 15%)',
 	evaluate(rows) {
 		const without = baselineOf(rows, 'throughput');

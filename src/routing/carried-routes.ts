@@ -10,10 +10,12 @@ const lookAhead = 4;
  * A bounded queue of `(topic, router version, route)`, oldest first.
  *
  * `take(topic, version)` finds `topic` among the {@link lookAhead} oldest entries and drops it with every older one;
- * when it is not there, the entries it looked at are dropped. Those belong to events rejected after validation, or
- * dispatched out of order, which are then routed afresh: so entries that no dispatch will take never stay in the way.
- * A route is only handed back while the router is still at the version it was computed at, so a subscription made
- * between publish and dispatch is never missed. Entries hold strings and arrays only, and at most `capacity` of them.
+ * when it is not there, nothing is dropped (the topic may simply not have been carried: a cached one is not).
+ * `skip()` drops the entries `take` looks at: the router calls it when a topic it routes afresh should have been
+ * carried, which means those entries belong to events rejected after validation, or dispatched out of order, and
+ * no dispatch will take them. A route is only handed back while the router is still at the version it was computed
+ * at, so a subscription made between publish and dispatch is never missed. Entries hold strings and arrays only,
+ * and at most `capacity` of them.
  */
 export class CarriedRoutes<T> {
 	readonly #mask: number;
@@ -48,18 +50,25 @@ export class CarriedRoutes<T> {
 		this.#size++;
 	}
 
-	/** The route carried for `topic` if one is near the front of the queue and was computed at `version`; see the class. */
-	take(topic: string, version: number): readonly T[] | undefined {
+	/**
+	 * The route carried for `topic` if one is near the front of the queue: `undefined` when there is none (nothing
+	 * dropped), `null` when it was computed at another version (it and the older entries are dropped all the same).
+	 */
+	take(topic: string, version: number): readonly T[] | null | undefined {
 		const reach = this.#size < lookAhead ? this.#size : lookAhead;
 		for (let offset = 0; offset < reach; offset++) {
 			const slot = (this.#head + offset) & this.#mask;
 			if (this.#topics[slot] !== topic) continue;
-			const route = this.#versions[slot] === version ? this.#routes[slot] : undefined;
+			const route = this.#versions[slot] === version ? this.#routes[slot]! : null;
 			this.#drop(offset + 1);
 			return route;
 		}
-		this.#drop(reach);
 		return undefined;
+	}
+
+	/** Drops the entries {@link take} looks at. */
+	skip(): void {
+		this.#drop(this.#size < lookAhead ? this.#size : lookAhead);
 	}
 
 	#drop(count: number): void {

@@ -13,11 +13,19 @@ describe('CarriedRoutes', () => {
 		expect(carried.size).toBe(0);
 	});
 
-	test('take() - a route carried at another version is dropped, not handed back', () => {
+	test('take() - a route carried at another version is dropped, not handed back (null)', () => {
 		const carried = new CarriedRoutes<string>(8);
 		carried.put('t.a', 3, route('a'));
-		expect(carried.take('t.a', 4)).toBeUndefined();
+		expect(carried.take('t.a', 4)).toBeNull();
 		expect(carried.size).toBe(0);
+	});
+
+	test('take() - a topic not carried gives undefined and drops nothing', () => {
+		const carried = new CarriedRoutes<string>(8);
+		carried.put('t.a', 0, route('a'));
+		expect(carried.take('t.cached', 0)).toBeUndefined();
+		expect(carried.size).toBe(1);
+		expect(carried.take('t.a', 0)).toEqual(['a']);
 	});
 
 	test('take() - finds a topic behind older entries and drops them with it', () => {
@@ -32,10 +40,12 @@ describe('CarriedRoutes', () => {
 		expect(carried.take('t.a', 0)).toBeUndefined();
 	});
 
-	test('take() - a topic beyond the first four entries is not found, and those four are dropped', () => {
+	test('take() - a topic beyond the first four entries is not found; skip() drops those four', () => {
 		const carried = new CarriedRoutes<string>(8);
 		for (const name of ['a', 'b', 'c', 'd', 'e']) carried.put(`t.${name}`, 0, route(name));
 		expect(carried.take('t.e', 0)).toBeUndefined();
+		expect(carried.size).toBe(5);
+		carried.skip();
 		expect(carried.size).toBe(1);
 		expect(carried.take('t.e', 0)).toEqual(['e']);
 	});
@@ -52,7 +62,7 @@ describe('CarriedRoutes', () => {
 		for (const name of ['a', 'b', 'c', 'd', 'e']) carried.put(`t.${name}`, 0, route(name));
 		expect(carried.size).toBe(4);
 		expect(carried.take('t.a', 0)).toBeUndefined();
-		expect(carried.size).toBe(0);
+		expect(carried.take('t.b', 0)).toEqual(['b']);
 	});
 
 	test('put() - the capacity is rounded up to a power of two', () => {

@@ -265,6 +265,31 @@ describe('Router', () => {
 			}
 		});
 
+		test('routeValid() - a cached topic dispatched between carried ones leaves their routes carried', () => {
+			// Two values per route, so that computing one sorts them and reads their priorities: a count of computations.
+			let reads = 0;
+			const counted = (name: string, seq: number): Target => ({
+				name,
+				seq,
+				get priority(): number {
+					reads++;
+					return 0;
+				},
+			});
+			const router = new Router<Target>();
+			router.add('a.*', counted('x', 1));
+			router.add('a.*', counted('y', 2));
+			router.route('a.cached');
+			router.validateTopic('a.new-1');
+			router.validateTopic('a.cached');
+			router.validateTopic('a.new-2');
+			reads = 0;
+			expect(names(router.routeValid('a.new-1'))).toEqual(['x', 'y']);
+			expect(names(router.routeValid('a.cached'))).toEqual(['x', 'y']);
+			expect(names(router.routeValid('a.new-2'))).toEqual(['x', 'y']);
+			expect(reads).toBe(0);
+		});
+
 		test('routeValid() - a topic routed without being validated is routed as usual', () => {
 			const router = new Router<Target>({cacheSize: 0});
 			router.add('$bus.*', target('bus'));
