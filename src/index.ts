@@ -52,7 +52,8 @@ export {
 export type {EventBusOptions, PayloadValidator, TimestampMode} from './core/bus-options.js';
 export type {AsyncContextSetting} from './delivery/handler-context.js';
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './consumers/logging-consumer.js';
-export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-consumer.js';
+export type {MetricsBus, MetricsConsumerOptions} from './consumers/metrics-consumer.js';
+export type {MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './consumers/metrics-snapshot.js';
 export type {LatencySummary} from './consumers/latency-histogram.js';
 export type {DeadLetterConsumerOptions, DeadLetterWarning, DeadLetterStats} from './consumers/dead-letter-consumer.js';
 export type {DeadLetterBus, ReplayOptions, ReplayResult} from './consumers/dead-letter-replay.js';

@@ -11,7 +11,8 @@ export {DeadLetterFileError, deadLetterFileErrorCode} from './dead-letter-file-e
 
 export type {LogLevel, LogLevelSetting, Logger, LineWriter, LogRecord, LoggingStats, LoggingConsumerOptions} from './logging-consumer.js';
 export type {Redactor} from './redaction.js';
-export type {MetricsBus, MetricsConsumerOptions, MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './metrics-consumer.js';
+export type {MetricsBus, MetricsConsumerOptions} from './metrics-consumer.js';
+export type {MetricsSnapshot, TopicMetrics, SubscriptionMetrics} from './metrics-snapshot.js';
 export type {LatencySummary} from './latency-histogram.js';
 export type {DeadLetterConsumerOptions, DeadLetterWarning, DeadLetterStats} from './dead-letter-consumer.js';
 export type {DeadLetterBus, ReplayOptions, ReplayResult} from './dead-letter-replay.js';

@@ -1,6 +1,6 @@
 /** Renders a {@link MetricsSnapshot} in the Prometheus text format: a pure function of the snapshot. */
 import type {LatencySummary} from './latency-histogram.js';
-import type {MetricsSnapshot, SubscriptionMetrics, TopicMetrics} from './metrics-consumer.js';
+import type {MetricsSnapshot, SubscriptionMetrics, TopicMetrics} from './metrics-snapshot.js';
 import {PrometheusText, type PrometheusLabels, type PrometheusSample} from './prometheus-text.js';
 
 type TopicCounter = Exclude<keyof TopicMetrics, 'topic' | 'ratePerSecond'>;
