@@ -28,9 +28,14 @@ export class DeliveredTallies<Topic> {
 		for (const info of existing) if (info.delivered !== undefined) this.#baselines.set(info.id, info.delivered);
 	}
 
+	/** Subscriptions tallied. */
+	get size(): number {
+		return this.#tallies.size;
+	}
+
 	/**
 	 * A notice of subscription `id`, with its running count when the bus gives one: returns the calls it stands for
-	 * (itself and the unreported ones before it, at least 1), and credits later unreported calls to `topic`.
+	 * (itself and the unreported ones before it; without a count, 1), and credits later unreported calls to `topic`.
 	 */
 	noticed(id: string, delivered: number | undefined, topic: Topic | undefined): number {
 		let tally = this.#tallies.get(id);
@@ -39,11 +44,16 @@ export class DeliveredTallies<Topic> {
 			this.#baselines.delete(id);
 			this.#tallies.set(id, tally);
 		}
-		const count = delivered ?? tally.seen + 1;
-		const calls = Math.max(1, count - tally.seen);
-		tally.seen = Math.max(tally.seen, count);
+		// With the bus's count, exactly the calls it counted since (none when an earlier notice carried a later count).
+		if (delivered !== undefined) {
+			const calls = Math.max(0, delivered - tally.seen);
+			tally.seen = Math.max(tally.seen, delivered);
+			tally.topic = topic;
+			return calls;
+		}
+		tally.seen++;
 		tally.topic = topic;
-		return calls;
+		return 1;
 	}
 
 	/**

@@ -1,5 +1,5 @@
 import {assertInteger, fail} from '../internal/assert.js';
-import type {Bus, BusEvent, Consumer, DeadLetter, RetryNotice, RetryOptions} from '../types.js';
+import type {Bus, BusEvent, Consumer, DeadLetter, RetryNotice, RetryOptions, SubscriptionInfo} from '../types.js';
 import {listenTo, type DeliveredNotice} from './bus-diagnostics.js';
 import {pickConsumerSettings, resolveConsumerName, type ConsumerSettings} from './consumer-settings.js';
 import {DeliveredTallies} from './delivered-tallies.js';
@@ -102,6 +102,8 @@ export class MetricsConsumer implements Consumer {
 	readonly #subscriptions = new Map<string, SubscriptionSeries>();
 	/** Per subscription id, those summed under the overflow label included (forgotten once the bus no longer lists them). */
 	readonly #tallies: DeliveredTallies<TopicSeries>;
+	/** Tallies kept before a notice catches up with the bus's subscriptions (see `#catchUp`). */
+	#catchUpAt = 1024;
 	readonly #window: SlidingWindowCounter;
 	readonly #lag = new LatencyHistogram();
 	readonly #startedAt = Date.now();
@@ -173,11 +175,7 @@ export class MetricsConsumer implements Consumer {
 	snapshot(): MetricsSnapshot {
 		const now = Date.now();
 		this.#updateWindows(now);
-		const infos = this.#bus?.subscriptions() ?? [];
-		for (const {info, calls, topic} of this.#tallies.catchUp(infos, id => this.#subscriptions.has(id))) {
-			this.#subscription(info.id, info.name).delivered += calls;
-			if (topic !== undefined) topic.delivered += calls;
-		}
+		const infos = this.#catchUp();
 		const topics = [...this.#topics.values()].map(series => this.#topicMetrics(series, now));
 		const topTopics = [...topics].sort((a, b) => b.ratePerSecond - a.ratePerSecond || b.published - a.published).slice(0, this.#topN);
 		if (this.#topicOverflow !== undefined) topics.push(this.#topicMetrics(this.#topicOverflow, now));
@@ -287,11 +285,24 @@ export class MetricsConsumer implements Consumer {
 		else subscription.failedAttempts++;
 	};
 
+	/** Credits the calls the bus counted since the last notices, and forgets the tallies of ended subscriptions. */
+	#catchUp(): readonly SubscriptionInfo[] {
+		const infos = this.#bus?.subscriptions() ?? [];
+		for (const {info, calls, topic} of this.#tallies.catchUp(infos, id => this.#subscriptions.has(id))) {
+			this.#subscription(info.id, info.name).delivered += calls;
+			if (topic !== undefined) topic.delivered += calls;
+		}
+		// Between scrapes, subscriptions that come and go (`once`, short-lived ones) would pile up tallies.
+		this.#catchUpAt = Math.max(1024, this.#tallies.size * 2);
+		return infos;
+	}
+
 	/** A sampled call: it and the unreported calls of its subscription before it are credited to its topic. */
 	readonly #onDelivered = (notice: DeliveredNotice): void => {
 		this.#hasHandlerLatency = true;
 		const subscription = this.#subscription(notice.subscriptionId, notice.subscriptionName);
 		const topic = notice.event === undefined ? undefined : this.#topic(notice.event.topic);
+		if (this.#tallies.size >= this.#catchUpAt && this.#bus !== undefined) this.#catchUp();
 		const calls = this.#tallies.noticed(notice.subscriptionId, notice.delivered, topic);
 		subscription.delivered += calls;
 		if (topic !== undefined) topic.delivered += calls;

@@ -13,13 +13,13 @@ import type {DispatchHold} from './dispatch-hold.js';
  */
 export class AwaitedDeliveries {
 	readonly #trackers: Map<BusEvent, DeliveryTracker>;
-	readonly #router: Pick<Router<Subscriber>, 'routeValid'>;
+	readonly #router: Pick<Router<Subscriber>, 'route'>;
 	readonly #context: Pick<HandlerContext, 'current' | 'isHandling'>;
 	readonly #hold: Pick<DispatchHold, 'awaitQueued' | 'awaitDispatched'>;
 
 	constructor(
 		trackers: Map<BusEvent, DeliveryTracker>,
-		router: Pick<Router<Subscriber>, 'routeValid'>,
+		router: Pick<Router<Subscriber>, 'route'>,
 		context: Pick<HandlerContext, 'current' | 'isHandling'>,
 		hold: Pick<DispatchHold, 'awaitQueued' | 'awaitDispatched'>,
 	) {
@@ -37,7 +37,8 @@ export class AwaitedDeliveries {
 	track(topic: string, event: BusEvent): Promise<DeliveryReport> | DeliveryCycleError {
 		const parent = this.#context.current();
 		if (parent !== undefined) {
-			const cycle = this.#router.routeValid(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
+			// `route`, not `routeValid`: the route carried to this event's dispatch must stay for it.
+			const cycle = this.#router.route(event.topic).find(subscriber => subscriber.concurrency === 1 && subscriber.isHandling(parent));
 			if (cycle !== undefined) return new DeliveryCycleError(topic, cycle.settings.id, cycle.settings.name);
 		}
 		let tracker!: DeliveryTracker;

@@ -30,7 +30,9 @@ export interface EventBusOptions {
 	 * after an `await` still inherit correlation. The synchronous part of every handler is always tracked, at no cost.
 	 * - `'auto'`: inside AsyncLocalStorage run the handlers that may go asynchronous: every handler until its first
 	 *   call, and every handler that has returned a promise; a handler that has returned only plain values runs
-	 *   without it (so the first promise such a handler returns is not followed). Where the storage is hook-based
+	 *   without it (so the first promise such a handler returns is not followed: after its `await`, correlation is
+	 *   not inherited and `awaitDelivery` is not checked for a delivery cycle; write handlers that return a promise
+	 *   only sometimes as `async` functions, which always return one). Where the storage is hook-based
 	 *   (Node 20, 22) it is enabled only while such a handler is running or awaiting, so that an idle bus leaves the
 	 *   host's promises at full speed.
 	 * - `true`: every handler, always (on Node 20 and 22 every promise of the process is then slower once a handler

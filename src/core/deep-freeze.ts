@@ -11,16 +11,17 @@ const deepFrozen = new WeakSet<object>();
  */
 const smallGraphLimit = 32;
 /**
- * The small-graph path's objects to freeze: a fixed array and a count, reused, so that it allocates nothing per event
- * (truncating an array with `length = 0` would free its storage, to be allocated again by the next push).
+ * The small-graph path's objects to freeze, reused so that it allocates nothing per event (truncating an array with
+ * `length = 0` would free its storage, to be allocated again by the next push). A call works above the count it
+ * found (its base): a getter that publishes while a payload is read freezes its own payload above the outer one's.
  */
 const collected: (object | undefined)[] = Array.from({length: smallGraphLimit}, () => undefined);
 let collectedCount = 0;
 
-/** Forgets the collected objects, so that the array does not keep old payloads alive. */
-function clearCollected(): void {
-	for (let index = 0; index < collectedCount; index++) collected[index] = undefined;
-	collectedCount = 0;
+/** Forgets the objects collected above `base`, so that the array does not keep old payloads alive. */
+function clearCollected(base: number): void {
+	for (let index = base; index < collectedCount; index++) collected[index] = undefined;
+	collectedCount = base;
 }
 
 /**
@@ -33,28 +34,29 @@ function clearCollected(): void {
  * stay mutable (`Object.freeze` does not reach internal slots) and the walk does not enter a Map's or Set's entries.
  */
 export function deepFreeze(topic: string, value: unknown, maxDepth: number, shouldFreeze = true): void {
+	const base = collectedCount;
 	try {
-		walk(topic, value, maxDepth, shouldFreeze);
+		walk(topic, value, maxDepth, shouldFreeze, base);
 	} catch (error) {
-		clearCollected();
+		clearCollected(base);
 		if (error instanceof InvalidPayloadError) throw error;
 		throw new InvalidPayloadError(topic, 'unreadable', 'reading it threw (a throwing getter or a hostile Proxy)', error);
 	}
 }
 
-function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean): void {
+function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boolean, base: number): void {
 	if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return;
 	// The common payload is one flat object: freeze it without touching anything else.
 	if (!Array.isArray(value) && isFlat(value)) {
 		if (shouldFreeze) Object.freeze(value);
 		return;
 	}
-	if (collectSmall(value, 0, maxDepth)) {
-		if (shouldFreeze) for (let index = 0; index < collectedCount; index++) Object.freeze(collected[index]);
-		clearCollected();
+	if (collectSmall(value, 0, maxDepth, base)) {
+		if (shouldFreeze) for (let index = base; index < collectedCount; index++) Object.freeze(collected[index]);
+		clearCollected(base);
 		return;
 	}
-	clearCollected();
+	clearCollected(base);
 	if (!deepFrozen.has(value)) walkLarge(topic, value, maxDepth, shouldFreeze);
 }
 
@@ -62,22 +64,23 @@ function walk(topic: string, value: unknown, maxDepth: number, shouldFreeze: boo
  * Collects `value` and the objects below it into `collected`, depth first, and gives up (false) when the general
  * walk must take over: past {@link smallGraphLimit} objects (a cycle, or an object shared by two branches, is
  * visited again and counts again, so the limit also ends a cycle), or nesting deeper than `maxDepth` (the general
- * walk reports it). Typed arrays are left alone (freezing one throws). `for...in` lists own enumerable keys as
- * `Object.values` does, plus inherited enumerable ones, which plain data does not have.
+ * walk reports it). Typed arrays are left alone (freezing one throws). Own enumerable values only, as
+ * `Object.values`: what an object inherits is not part of the payload.
  */
-function collectSmall(value: object, depth: number, maxDepth: number): boolean {
-	if (depth > maxDepth || collectedCount === smallGraphLimit) return false;
+function collectSmall(value: object, depth: number, maxDepth: number, base: number): boolean {
+	if (depth > maxDepth || collectedCount - base === smallGraphLimit) return false;
 	collected[collectedCount++] = value;
 	if (Array.isArray(value)) {
 		for (let index = 0; index < value.length; index++) {
 			const child: unknown = value[index];
-			if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth)) return false;
+			if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth, base)) return false;
 		}
 		return true;
 	}
 	for (const key in value) {
+		if (!Object.hasOwn(value, key)) continue;
 		const child: unknown = (value as Record<string, unknown>)[key];
-		if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth)) return false;
+		if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !collectSmall(child, depth + 1, maxDepth, base)) return false;
 	}
 	return true;
 }
@@ -113,6 +116,7 @@ function walkLarge(topic: string, value: object, maxDepth: number, shouldFreeze:
 	}
 }
 
+/** No own value is an object (an inherited object value also answers false, and the small-graph path sorts it out). */
 function isFlat(value: object): boolean {
 	for (const key in value) {
 		const child: unknown = (value as Record<string, unknown>)[key];

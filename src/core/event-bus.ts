@@ -373,7 +373,7 @@ export class EventBus<Events extends EventMapLike = EventMap> implements Bus<Eve
 		const route = this.#router.routeValid(event.topic);
 		// The event's context is set up once for all of its deliveries, not once per handler call, and with
 		// AsyncLocalStorage only when one of them may need it: that setup costs more than the rest of a delivery.
-		this.#context.run(event, this.#deliverToAll, anyMayGoAsync(route), route);
+		this.#context.runDetached(event, this.#deliverToAll, anyMayGoAsync(route), route);
 	};
 
 	readonly #deliverToAll = (event: BusEvent, route: readonly Subscriber[]): void => {

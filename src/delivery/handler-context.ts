@@ -86,19 +86,40 @@ export class HandlerContext {
 	 * Node 20 it turns on a hook that slows every promise of the process).
 	 */
 	run<Argument>(event: BusEvent, handler: (event: never, argument: Argument) => unknown, mayGoAsync = true, argument?: Argument): unknown {
-		if (this.#mode !== 'auto') return this.#run(event, handler, this.#mode === 'always', argument);
-		if (!mayGoAsync) return this.#run(event, handler, false, argument);
+		return this.#runCounted(event, handler, mayGoAsync, argument, false);
+	}
+
+	/**
+	 * As {@link run}, for the dispatcher, which runs {@link detached}: no other event's context can be around it, so a
+	 * run without the storage need not step out of one.
+	 */
+	runDetached<Argument>(event: BusEvent, handler: (event: never, argument: Argument) => unknown, mayGoAsync: boolean, argument: Argument): unknown {
+		return this.#runCounted(event, handler, mayGoAsync, argument, true);
+	}
+
+	#runCounted<Argument>(event: BusEvent, handler: (event: never, argument: Argument) => unknown, mayGoAsync: boolean, argument: Argument | undefined, isDetached: boolean): unknown {
+		if (this.#mode !== 'auto') return this.#run(event, handler, this.#mode === 'always', argument, isDetached);
+		if (!mayGoAsync) return this.#run(event, handler, false, argument, isDetached);
 		// Counted in flight from the call until its promise (a native one; other thenables are not followed) settles.
 		handlersInFlight++;
 		let result: unknown;
 		try {
-			result = this.#run(event, handler, true, argument);
+			result = this.#run(event, handler, true, argument, isDetached);
 		} catch (error) {
 			releaseHandler();
 			throw error;
 		}
-		if (result instanceof Promise) result.then(releaseHandler, releaseHandler);
-		else releaseHandler();
+		if (!(result instanceof Promise)) {
+			releaseHandler();
+			return result;
+		}
+		try {
+			result.then(releaseHandler, releaseHandler);
+		} catch (error) {
+			// A Promise subclass whose `then` throws: no longer in flight, and the caller sees the throw.
+			releaseHandler();
+			throw error;
+		}
 		return result;
 	}
 
@@ -139,13 +160,21 @@ export class HandlerContext {
 		return this.#storage?.getStore();
 	}
 
-	#run<Argument>(event: BusEvent, handler: (event: never, argument: Argument) => unknown, withStorage: boolean, argument: Argument | undefined): unknown {
+	#run<Argument>(event: BusEvent, handler: (event: never, argument: Argument) => unknown, withStorage: boolean, argument: Argument | undefined, isDetached: boolean): unknown {
 		// `#current` and the storage are set and restored together, so `event` is already the storage's value too.
 		if (event === this.#current) return handler(event as never, argument as Argument);
 		const previous = this.#current;
 		this.#current = event;
 		try {
-			if (!withStorage) return handler(event as never, argument as Argument);
+			if (!withStorage) {
+				// Without the storage, but not inside another event's: work the handler leaves running would carry that
+				// event's context (a retry or a buffered delivery started from another handler's callback, say).
+				// (Where the storage is hook-based, a store can be around only while a handler is in flight.)
+				if (!isDetached && (!isHookBased || handlersInFlight > 0 || isAlwaysOn) && this.#storage?.getStore() !== undefined) {
+					return this.#storage.exit(handler, event as never, argument as Argument);
+				}
+				return handler(event as never, argument as Argument);
+			}
 			if (this.#mode === 'always') isAlwaysOn = true;
 			return this.#storage!.run({context: this, event}, handler, event as never, argument as Argument);
 		} finally {

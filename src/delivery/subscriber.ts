@@ -292,8 +292,7 @@ export class Subscriber {
 		this.#flags &= ~calling;
 		if (typeof result !== 'object' || result === null) {
 			this.#flags |= returnedValue;
-			this.#succeeded(tracker);
-			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
+			this.#succeeded(tracker, event, attempt, startedAt);
 			return;
 		}
 		this.#settleLater(event, tracker, attempt, result, startedAt);
@@ -312,8 +311,7 @@ export class Subscriber {
 		}
 		if (promise === undefined) {
 			this.#flags |= returnedValue;
-			this.#succeeded(tracker);
-			if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
+			this.#succeeded(tracker, event, attempt, startedAt);
 			return;
 		}
 		this.#flags |= returnedPromise;
@@ -325,8 +323,7 @@ export class Subscriber {
 		settled.then(
 			() => {
 				this.#handling = undefined;
-				this.#succeeded(tracker);
-				if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
+				this.#succeeded(tracker, event, attempt, startedAt);
 				this.#host.settled();
 			},
 			(error: unknown) => {
@@ -352,13 +349,16 @@ export class Subscriber {
 		this.#host.delivered({subscriptionId: id, subscriptionName: name, durationMs: performance.now() - startedAt, event, attempt, delivered: this.#delivered});
 	}
 
-	#succeeded(tracker: DeliveryTracker | undefined): void {
+	/** A handler call succeeded; `startedAt` >= 0 when it was timed, reported before buffered events start. */
+	#succeeded(tracker: DeliveryTracker | undefined, event: BusEvent, attempt: number, startedAt: number): void {
 		this.#running--;
 		this.#delivered++;
 		const stats = this.#stats;
 		stats.delivered++;
 		stats.inFlight--;
 		tracker?.succeeded();
+		// Before pumping: a pumped call that succeeds at once would otherwise raise the count this notice carries.
+		if (startedAt >= 0) this.#reportTiming(event, attempt, startedAt);
 		if (this.#pending !== undefined && this.#pending.length > 0) this.#pump();
 		if ((this.#flags & holding) !== 0) this.#releaseIfRoom();
 	}
@@ -385,12 +385,17 @@ export class Subscriber {
 			const delayMs = Math.min(maxTimerDelay, backoffDelay(this.settings.retry, attempt, () => this.#host.random()));
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
-			const timer = this.#host.retryTimer.set(() => {
-				this.#retrying?.delete(timer);
-				this.#running--;
-				this.#attempt(event, tracker, attempt + 1);
-				this.#host.settled();
-			}, delayMs);
+			// Set outside the async context of whatever runs now, which the timer would otherwise carry to the retry
+			// and to the buffered events the retry's success starts.
+			let timer!: RetryTimerHandle;
+			this.#host.context.detached(() => {
+				timer = this.#host.retryTimer.set(() => {
+					this.#retrying?.delete(timer);
+					this.#running--;
+					this.#attempt(event, tracker, attempt + 1);
+					this.#host.settled();
+				}, delayMs);
+			});
 			this.#retrying ??= new Map();
 			this.#retrying.set(timer, {event, tracker, attempts: attempt});
 			return;
@@ -432,4 +437,3 @@ export class Subscriber {
 		this.#host.deadLetter({event, error, reason, subscription: {id, name, pattern}, attempts, failedAt: Date.now()});
 	}
 }
-

@@ -66,6 +66,11 @@ export class CarriedRoutes<T> {
 		return undefined;
 	}
 
+	/** Drops every entry (their routes are out of date: a subscription changed). */
+	clear(): void {
+		this.#drop(this.#size);
+	}
+
 	/** Drops the entries {@link take} looks at. */
 	skip(): void {
 		this.#drop(this.#size < lookAhead ? this.#size : lookAhead);

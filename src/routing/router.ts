@@ -127,7 +127,7 @@ export class Router<T extends Routable> {
 	 */
 	add(pattern: string, value: T): boolean {
 		const added = this.#trie.add(pattern, value);
-		if (added) this.#version++;
+		if (added) this.#changed();
 		return added;
 	}
 
@@ -137,7 +137,7 @@ export class Router<T extends Routable> {
 	 */
 	remove(pattern: string, value: T): boolean {
 		const removed = this.#trie.remove(pattern, value);
-		if (removed) this.#version++;
+		if (removed) this.#changed();
 		return removed;
 	}
 
@@ -194,6 +194,13 @@ export class Router<T extends Routable> {
 		this.#remember(topic, this.#version, values);
 		this.#carried.put(topic, this.#version, values);
 		this.#counted(true);
+	}
+
+	/** Every cached and carried route is out of date: cached ones are recomputed when next used, carried ones go. */
+	#changed(): void {
+		this.#version++;
+		// Carried routes would never be handed back now, and they may hold removed subscribers.
+		if (this.#carried.size > 0) this.#carried.clear();
 	}
 
 	#route(topic: string, isValid: boolean): readonly T[] {

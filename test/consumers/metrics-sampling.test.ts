@@ -26,6 +26,41 @@ describe('MetricsConsumer on a bus that samples `delivered`', () => {
 		await bus.close();
 	});
 
+	test('delivered stays exact when a call that settles later starts buffered calls that succeed at once', async () => {
+		const bus = new EventBus({deliveredSampleInterval: 1});
+		const metrics = new MetricsConsumer({bus});
+		const pending: (() => void)[] = [];
+		bus.subscribe('job', event => (event.payload === 'slow' ? new Promise<void>(resolve => void pending.push(resolve)) : undefined), {name: 'mixed'});
+		for (let round = 0; round < 3; round++) {
+			void bus.publish('job', 'slow');
+			// Buffered behind the slow call (concurrency 1), started when it settles.
+			void bus.publish('job', 'fast');
+			await vi.waitFor(() => expect(pending).toHaveLength(round + 1));
+			pending[round]!();
+		}
+		await bus.drain();
+		const exact = bus.subscriptions().find(subscription => subscription.name === 'mixed')!.delivered;
+		expect(exact).toBe(6);
+		const snapshot = metrics.snapshot();
+		expect(snapshot.subscriptions.find(subscription => subscription.name === 'mixed')?.delivered).toBe(6);
+		expect(snapshot.topics.find(topic => topic.topic === 'job')?.delivered).toBe(6);
+		await bus.close();
+	});
+
+	test('between scrapes, the tallies of subscriptions that came and went are caught up with the bus (bounded)', async () => {
+		const bus = new EventBus({deliveredSampleInterval: 1});
+		// Listens through the bus: no scrape, no snapshot() in this test.
+		void new MetricsConsumer({bus});
+		const listed = vi.spyOn(bus, 'subscriptions');
+		for (let index = 0; index < 1500; index++) {
+			bus.subscribe('job', () => {}, {once: true});
+			await bus.publish('job', index);
+		}
+		await bus.drain();
+		expect(listed).toHaveBeenCalled();
+		await bus.close();
+	});
+
 	test('per-topic delivered counts are exact for subscriptions that receive one topic', async () => {
 		const bus = new EventBus({deliveredSampleInterval: 8});
 		// Not registered with use(): its own subscription would receive both topics.

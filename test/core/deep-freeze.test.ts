@@ -113,6 +113,40 @@ describe('deepFreeze - small object graphs', () => {
 	});
 });
 
+describe('deepFreeze - re-entered and inherited', () => {
+	test('a getter that freezes another payload while this one is read leaves both frozen', () => {
+		const other = {items: Array.from({length: 40}, (_, index) => ({index}))};
+		const payload = {
+			inner: {x: 1},
+			get side(): object {
+				deepFreeze('audit', other, 64);
+				return {y: 2};
+			},
+		};
+		deepFreeze('t', payload, 64);
+		expect(Object.isFrozen(payload)).toBe(true);
+		expect(Object.isFrozen(payload.inner)).toBe(true);
+		expect(isAllFrozen(other)).toBe(true);
+	});
+
+	test('a Proxy whose get trap freezes a small payload while this one is read leaves both frozen', () => {
+		const other = {a: {b: {c: 1}}};
+		const payload = {first: {k: 1}, proxied: new Proxy({a: {b: 1}}, {get: (target, key) => (key === 'a' && deepFreeze('audit', other, 64), Reflect.get(target, key))})};
+		deepFreeze('t', payload, 64);
+		expect(Object.isFrozen(payload)).toBe(true);
+		expect(Object.isFrozen(payload.first)).toBe(true);
+		expect(isAllFrozen(other)).toBe(true);
+	});
+
+	test('an object reached only through the prototype of a payload object is left alone', () => {
+		const defaults = {settings: {retries: 3}};
+		const payload = Object.assign(Object.create(defaults) as Record<string, unknown>, {own: {n: 1}});
+		deepFreeze('t', payload, 64);
+		expect(Object.isFrozen(payload['own'])).toBe(true);
+		expect(Object.isFrozen(defaults.settings)).toBe(false);
+	});
+});
+
 describe('deepFreeze - larger graphs take the general walk', () => {
 	test('a payload of 100 objects is frozen all the way down', () => {
 		const payload = {items: Array.from({length: 99}, (_, index) => ({index}))};

@@ -62,6 +62,22 @@ describe.runIf(isHookBased)('HandlerContext(auto) - the storage is off once no h
 		expect(await afterRun).toBeUndefined();
 	});
 
+	test('HandlerContext(auto) - a handler whose returned promise throws from then() is no longer counted in flight', async () => {
+		const context = new HandlerContext('auto');
+		class Hostile extends Promise<void> {
+			override then(): never {
+				throw new Error('then');
+			}
+		}
+		expect(() => context.run(event('e1'), () => Hostile.resolve())).toThrow('then');
+		let leftBehind: Promise<string | undefined> | undefined;
+		await (context.run(event('e2'), async () => {
+			await Promise.resolve();
+			leftBehind = nextMacrotask().then(() => context.current()?.id);
+		}) as Promise<void>);
+		expect(await leftBehind).toBeUndefined();
+	});
+
 	test('HandlerContext(auto) - going idle does not turn the storage off under a context in always mode', async () => {
 		const always = new HandlerContext('always');
 		const whileHandling = new HandlerContext('auto');

@@ -57,6 +57,14 @@ describe('CarriedRoutes', () => {
 		expect(carried.take('t.a', 0)).toBe(a);
 	});
 
+	test('clear() - drops every entry', () => {
+		const carried = new CarriedRoutes<string>(8);
+		for (const name of ['a', 'b', 'c']) carried.put(`t.${name}`, 0, route(name));
+		carried.clear();
+		expect(carried.size).toBe(0);
+		expect(carried.take('t.a', 0)).toBeUndefined();
+	});
+
 	test('put() - when full, the oldest entry is dropped', () => {
 		const carried = new CarriedRoutes<string>(4);
 		for (const name of ['a', 'b', 'c', 'd', 'e']) carried.put(`t.${name}`, 0, route(name));
