@@ -290,6 +290,27 @@ describe('Router', () => {
 			expect(reads).toBe(0);
 		});
 
+		test('route() - a topic looked up several times running still sees a subscription added in between', () => {
+			const router = new Router<Target>();
+			router.add('a.*', target('x'));
+			router.route('a.b');
+			router.route('a.b');
+			router.add('a.b', target('y'));
+			expect(names(router.route('a.b'))).toEqual(['x', 'y']);
+		});
+
+		test('route() - a topic looked up several times running and then evicted from the cache is still routed', () => {
+			const router = new Router<Target>({cacheSize: 2});
+			router.add('a.*', target('x'));
+			router.route('a.b');
+			router.route('a.b');
+			router.route('a.c');
+			router.route('a.d');
+			expect(router.cachedTopics).toBe(2);
+			expect(names(router.route('a.b'))).toEqual(['x']);
+			expect(() => router.validateTopic('a.b')).not.toThrow();
+		});
+
 		test('routeValid() - a topic routed without being validated is routed as usual', () => {
 			const router = new Router<Target>({cacheSize: 0});
 			router.add('$bus.*', target('bus'));
