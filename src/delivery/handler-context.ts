@@ -154,8 +154,9 @@ export class HandlerContext {
 	}
 
 	#stored(): Handling | undefined {
-		// With no handler in flight and no context in `always` mode, no store can be current: skip the lookup (on
-		// Node 20 it walks to the current async resource), which a publish from outside any handler would pay.
+		// With no handler in flight and no context in `always` mode, only work that a settled handler left running can
+		// see a store, and the correlation rules leave that work unspecified: skip the lookup (on Node 20 it walks to
+		// the current async resource), which every publish from outside a handler would pay.
 		if (this.#mode === 'auto' && handlersInFlight === 0 && !isAlwaysOn) return undefined;
 		return this.#storage?.getStore();
 	}
