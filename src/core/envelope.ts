@@ -20,6 +20,8 @@ export interface EnvelopeFields {
  * field is always present so that all events share one hidden class.
  */
 export function createEnvelope(fields: EnvelopeFields, freeze = true): BusEvent {
+	// Two literals, so that the default is one frozen expression: one literal frozen afterwards measured 0.89-1.05x
+	// of this in A/B runs of `publish()`.
 	if (!freeze) {
 		return {
 			id: fields.id,
