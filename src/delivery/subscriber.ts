@@ -385,17 +385,12 @@ export class Subscriber {
 			const delayMs = Math.min(maxTimerDelay, backoffDelay(this.settings.retry, attempt, () => this.#host.random()));
 			stats.retried++;
 			this.#host.retrying({event, error, subscriptionId: this.settings.id, attempt, delayMs});
-			// Set outside the async context of whatever runs now, which the timer would otherwise carry to the retry
-			// and to the buffered events the retry's success starts.
-			let timer!: RetryTimerHandle;
-			this.#host.context.detached(() => {
-				timer = this.#host.retryTimer.set(() => {
-					this.#retrying?.delete(timer);
-					this.#running--;
-					this.#attempt(event, tracker, attempt + 1);
-					this.#host.settled();
-				}, delayMs);
-			});
+			const timer = this.#host.retryTimer.set(() => {
+				this.#retrying?.delete(timer);
+				this.#running--;
+				this.#attempt(event, tracker, attempt + 1);
+				this.#host.settled();
+			}, delayMs);
 			this.#retrying ??= new Map();
 			this.#retrying.set(timer, {event, tracker, attempts: attempt});
 			return;
