@@ -3,10 +3,10 @@
  * delivered, or dead-lettered as failed, or dropped (counted); in total, every accepted publish is counted once;
  * and the bus always drains (a bounded wait fails instead of hanging).
  */
-import {setImmediate as realSetImmediate, setTimeout as realSetTimeout} from 'node:timers';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {EventBus, type QueueOverflowPolicy, type SubscriberOverflowPolicy} from '../../src/index.js';
+import {nextMacrotask, within} from './helpers.js';
 
 interface SubscriptionPlan {
 	readonly overflow: SubscriberOverflowPolicy;
@@ -21,26 +21,6 @@ const subscriptionPlan = fc.record<SubscriptionPlan>({
 	concurrency: fc.integer({min: 1, max: 2}),
 	kind: fc.constantFrom<SubscriptionPlan['kind']>('sync', 'async', 'throws', 'rejects-sometimes'),
 });
-
-async function tick(): Promise<void> {
-	await new Promise<void>(resolve => {
-		realSetImmediate(resolve);
-	});
-}
-
-async function within<T>(promise: Promise<T>, ms = 5000): Promise<T> {
-	let timer: ReturnType<typeof realSetTimeout> | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<never>((_, reject) => {
-				timer = realSetTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
 
 describe('accounting identity - property', () => {
 	test('per subscription and in total: dispatched = delivered + failed + dropped; everything drains', async () => {
@@ -75,14 +55,14 @@ describe('accounting identity - property', () => {
 						const handler = {
 							sync: () => count(),
 							async: async () => {
-								await tick();
+								await nextMacrotask();
 								count();
 							},
 							throws: () => {
 								throw new Error('always');
 							},
 							'rejects-sometimes': async (event: {payload: unknown}) => {
-								await tick();
+								await nextMacrotask();
 								if ((event.payload as number) % 3 === 0) throw new Error('sometimes');
 								count();
 							},

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {deepFreeze} from '../../src/core/deep-freeze.js';
 import {InvalidPayloadError} from '../../src/errors.js';
+import {thrownBy} from './helpers.js';
 
 /** Every object reachable through own enumerable values, each once. */
 function reachable(value: unknown, seen = new Set<object>()): Set<object> {
@@ -60,7 +61,7 @@ describe('deepFreeze - small object graphs', () => {
 
 	test('one level deeper than maxDepth is refused as too-deep, and nothing is frozen', () => {
 		const payload = chain(5);
-		const error = captureError(() => deepFreeze('t', payload, 3));
+		const error = thrownBy(() => deepFreeze('t', payload, 3));
 		expect(error).toBeInstanceOf(InvalidPayloadError);
 		expect(error).toMatchObject({reason: 'too-deep'});
 		expect(isNoneFrozen(payload)).toBe(true);
@@ -75,7 +76,7 @@ describe('deepFreeze - small object graphs', () => {
 				},
 			},
 		};
-		const error = captureError(() => deepFreeze('t', payload, 64));
+		const error = thrownBy(() => deepFreeze('t', payload, 64));
 		expect(error).toMatchObject({reason: 'unreadable'});
 		expect(Object.isFrozen(payload)).toBe(false);
 		expect(Object.isFrozen(payload.first)).toBe(false);
@@ -155,7 +156,7 @@ describe('deepFreeze - larger graphs take the general walk', () => {
 	});
 
 	test('a chain longer than the small-graph limit is still refused at maxDepth', () => {
-		const error = captureError(() => deepFreeze('t', chain(80), 64));
+		const error = thrownBy(() => deepFreeze('t', chain(80), 64));
 		expect(error).toMatchObject({reason: 'too-deep'});
 	});
 
@@ -181,12 +182,3 @@ describe('deepFreeze - larger graphs take the general walk', () => {
 		expect(isAllFrozen(payload)).toBe(true);
 	});
 });
-
-function captureError(fn: () => void): unknown {
-	try {
-		fn();
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a throw');
-}

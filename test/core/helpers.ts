@@ -2,7 +2,7 @@
  * Small helpers shared by the core and delivery tests: deferred promises, a real macrotask tick (immune to fake
  * timers), and collectors for the bus's diagnostics.
  */
-import {setImmediate as realSetImmediate} from 'node:timers';
+import {clearTimeout as realClearTimeout, setImmediate as realSetImmediate, setTimeout as realSetTimeout} from 'node:timers';
 import type {BusDiagnostics, DeadLetter, RetryNotice} from '../../src/index.js';
 
 /** A promise with its `resolve` and `reject` exposed, to control exactly when an async handler settles. */
@@ -92,3 +92,22 @@ export function nested(levels: number): Record<string, unknown> {
 	for (let level = 0; level < levels; level++) payload = {child: payload};
 	return payload;
 }
+
+/**
+ * Resolves like `promise`, or rejects when it has not settled within `ms` of real time (a deadlock, where a test
+ * waits for one not to happen). Real timers, so that fake ones cannot fire the limit early or hold it back.
+ */
+export async function within<T>(promise: Promise<T>, ms = 5000): Promise<T> {
+	let timer: ReturnType<typeof realSetTimeout> | undefined;
+	try {
+		return await Promise.race([
+			promise,
+			new Promise<never>((_, reject) => {
+				timer = realSetTimeout(() => reject(new Error(`did not settle within ${ms} ms: a deadlock`)), ms);
+			}),
+		]);
+	} finally {
+		realClearTimeout(timer);
+	}
+}
+

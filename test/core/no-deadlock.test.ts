@@ -5,22 +5,7 @@
 import {setTimeout as realSetTimeout} from 'node:timers';
 import {describe, expect, test, vi} from 'vitest';
 import {BusClosedError, DeliveryCycleError, EventBus, QueueFullError, type BusEvent} from '../../src/index.js';
-import {deferred, nextMacrotask, rejectionOf} from './helpers.js';
-
-/** Resolves like `promise`, or rejects when it has not settled within `ms` of real time: a deadlock. */
-async function within<T>(promise: Promise<T>, ms = 5000): Promise<T> {
-	let timer: ReturnType<typeof realSetTimeout> | undefined;
-	try {
-		return await Promise.race([
-			promise,
-			new Promise<never>((_, reject) => {
-				timer = realSetTimeout(() => reject(new Error(`did not settle within ${ms} ms: a deadlock`)), ms);
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
+import {deferred, nextMacrotask, rejectionOf, within} from './helpers.js';
 
 describe('no deadlocks - handlers that publish', () => {
 	test('a handler awaiting publish while the queue is full and its own subscription holds dispatch back finishes', async () => {

@@ -1,13 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {HandlerContext, hasAsyncContextFrame} from '../../src/delivery/handler-context.js';
-import type {BusEvent} from '../../src/index.js';
 import {nextMacrotask} from '../core/helpers.js';
+import {event, seenByLeftoverWork} from './handler-context-helpers.js';
 
 // These tests see whether the process-wide storage was turned off, which depends on every handler of the process
 // having settled: they need a module graph of their own (the slow project isolates each file), since a
 // unit test file that leaves a handler pending would keep the storage on for every file after it.
 
-const event = (id: string): BusEvent => ({id}) as BusEvent;
 
 // Turning the storage off exists for the hook-based AsyncLocalStorage (Node 20, 22); with AsyncContextFrame (Node 24+),
 // `disable()` leaves the frames already captured alone, and `'auto'` never turns the storage off there.
@@ -17,12 +16,7 @@ if (!isHookBased) console.log('Skipping the release tests of auto: this Node use
 describe.runIf(isHookBased)('HandlerContext(auto) - the storage is off once no handler is in flight', () => {
 	test('HandlerContext(auto) - work left running after the last handler settled no longer sees its event', async () => {
 		const context = new HandlerContext('auto');
-		let leftBehind: Promise<string | undefined> | undefined;
-		await (context.run(event('e1'), async () => {
-			await Promise.resolve();
-			leftBehind = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await leftBehind).toBeUndefined();
+		expect(await seenByLeftoverWork(context, 'e1')).toBeUndefined();
 	});
 
 	test('HandlerContext(auto) - a handler that fails, synchronously or not, is no longer counted in flight', async () => {
@@ -36,30 +30,15 @@ describe.runIf(isHookBased)('HandlerContext(auto) - the storage is off once no h
 			throw new Error('failed synchronously');
 		};
 		expect(() => context.run(event('e2'), throwing)).toThrow('failed synchronously');
-		let leftBehind: Promise<string | undefined> | undefined;
-		await (context.run(event('e3'), async () => {
-			await Promise.resolve();
-			leftBehind = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await leftBehind).toBeUndefined();
+		expect(await seenByLeftoverWork(context, 'e3')).toBeUndefined();
 	});
 
 	test('HandlerContext(auto) - a dispatcher run keeps the storage on until it ends', async () => {
 		const context = new HandlerContext('auto');
 		context.dispatcherStarted();
-		let leftBehind: Promise<string | undefined> | undefined;
-		await (context.run(event('e1'), async () => {
-			await Promise.resolve();
-			leftBehind = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await leftBehind).toBe('e1');
+		expect(await seenByLeftoverWork(context, 'e1')).toBe('e1');
 		context.dispatcherEnded();
-		let afterRun: Promise<string | undefined> | undefined;
-		await (context.run(event('e2'), async () => {
-			await Promise.resolve();
-			afterRun = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await afterRun).toBeUndefined();
+		expect(await seenByLeftoverWork(context, 'e2')).toBeUndefined();
 	});
 
 	test('HandlerContext(auto) - a handler whose returned promise throws from then() is no longer counted in flight', async () => {
@@ -70,12 +49,7 @@ describe.runIf(isHookBased)('HandlerContext(auto) - the storage is off once no h
 			}
 		}
 		expect(() => context.run(event('e1'), () => Hostile.resolve())).toThrow('then');
-		let leftBehind: Promise<string | undefined> | undefined;
-		await (context.run(event('e2'), async () => {
-			await Promise.resolve();
-			leftBehind = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await leftBehind).toBeUndefined();
+		expect(await seenByLeftoverWork(context, 'e2')).toBeUndefined();
 	});
 
 	test('HandlerContext(auto) - going idle does not turn the storage off under a context in always mode', async () => {

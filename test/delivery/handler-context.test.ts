@@ -2,8 +2,8 @@ import {describe, expect, test} from 'vitest';
 import {HandlerContext, hasAsyncContextFrame, resolveAsyncContextMode} from '../../src/delivery/handler-context.js';
 import type {BusEvent} from '../../src/index.js';
 import {nextMacrotask} from '../core/helpers.js';
+import {event, seenByLeftoverWork} from './handler-context-helpers.js';
 
-const event = (id: string): BusEvent => ({id}) as BusEvent;
 
 describe('HandlerContext', () => {
 	test.each(['always', 'never', 'auto'] as const)('HandlerContext(%s) - current() is the event during the synchronous part of run()', isAsync => {
@@ -136,12 +136,7 @@ describe('HandlerContext', () => {
 				finishSecond = resolve;
 			});
 		}) as Promise<void>;
-		let leftBehind: Promise<string | undefined> | undefined;
-		await (context.run(event('e1'), async () => {
-			await Promise.resolve();
-			leftBehind = nextMacrotask().then(() => context.current()?.id);
-		}) as Promise<void>);
-		expect(await leftBehind).toBe('e1');
+		expect(await seenByLeftoverWork(context, 'e1')).toBe('e1');
 		finishSecond();
 		await second;
 	});
