@@ -46,25 +46,22 @@ export class Shutdown {
 	}
 
 	stop(options: {readonly timeoutMs?: number} | undefined): Promise<StopReport> {
-		let timeoutMs: number | undefined;
-		try {
-			timeoutMs = shutdownTimeout(options);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		this.#stopping ??= this.#stop(timeoutMs);
-		return this.#fromHandler(this.#stopping);
+		return this.#once(options, timeoutMs => (this.#stopping ??= this.#stop(timeoutMs)));
 	}
 
 	close(options: {readonly timeoutMs?: number} | undefined): Promise<StopReport> {
+		return this.#once(options, timeoutMs => (this.#closing ??= this.#close(timeoutMs)));
+	}
+
+	/** Checks `options` (a bad one rejects), then starts the shutdown, or joins the one under way. */
+	#once(options: {readonly timeoutMs?: number} | undefined, start: (timeoutMs: number | undefined) => Promise<StopReport>): Promise<StopReport> {
 		let timeoutMs: number | undefined;
 		try {
 			timeoutMs = shutdownTimeout(options);
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		this.#closing ??= this.#close(timeoutMs);
-		return this.#fromHandler(this.#closing);
+		return this.#fromHandler(start(timeoutMs));
 	}
 
 	/**
