@@ -23,6 +23,7 @@ import {fileURLToPath} from 'node:url';
 import {EventBus, type BusEvent} from '../../src/index.js';
 import {Forwarder, nodeHttpTransport, type ForwarderOptions} from '../../src/forwarder/index.js';
 import {SegmentSpool} from '../../src/forwarder/segment-spool.js';
+import {median} from '../lib/stats.js';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
@@ -38,11 +39,6 @@ interface Sample {
 interface Row {
 	readonly name: string;
 	readonly samples: Sample[];
-}
-
-function median(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 async function measure(events: number, run: () => Promise<void>): Promise<Sample> {
@@ -109,6 +105,15 @@ async function startSink(): Promise<{url: string; child: ChildProcess}> {
 	return {url: `http://127.0.0.1:${port}/events/batch`, child};
 }
 
+/** Publishes `count` orders, draining every 1,000, and waits for the bus to be idle. */
+async function publishOrders(bus: EventBus, count: number): Promise<void> {
+	for (let index = 0; index < count; index++) {
+		bus.publishSync('order.created', {orderId: `o-${index}`, amount: 1234, currency: 'EUR', items: [{sku: 'sku-1', quantity: 2}]});
+		if (index % 1000 === 999) await bus.drain();
+	}
+	await bus.drain();
+}
+
 function tempDir(): string {
 	return mkdtempSync(join(tmpdir(), 'topicbus-bench-forwarder-'));
 }
@@ -120,11 +125,7 @@ function forwardRun(url: string, count: number, options: Partial<ForwarderOption
 		const bus = new EventBus({source: 'bench', history: 0} as ConstructorParameters<typeof EventBus>[0]);
 		const forwarder = new Forwarder({url, ...options, ...(dir === undefined ? {} : {spool: {...options.spool, dir}})});
 		bus.use(forwarder);
-		for (let index = 0; index < count; index++) {
-			bus.publishSync('order.created', {orderId: `o-${index}`, amount: 1234, currency: 'EUR', items: [{sku: 'sku-1', quantity: 2}]});
-			if (index % 1000 === 999) await bus.drain();
-		}
-		await bus.drain();
+		await publishOrders(bus, count);
 		await forwarder.flush({timeoutMs: 60_000});
 		if (forwarder.metrics().sent !== count) throw new Error(`sent ${forwarder.metrics().sent} of ${count}`);
 		await bus.close();
@@ -214,11 +215,7 @@ async function busOverhead(): Promise<void> {
 		const bus = new EventBus({source: 'bench'});
 		let seen = 0;
 		bus.subscribe('order.*', () => void seen++);
-		for (let index = 0; index < count; index++) {
-			bus.publishSync('order.created', {orderId: `o-${index}`, amount: 1234, currency: 'EUR', items: [{sku: 'sku-1', quantity: 2}]});
-			if (index % 1000 === 999) await bus.drain();
-		}
-		await bus.drain();
+		await publishOrders(bus, count);
 		await bus.close();
 		if (seen !== count) throw new Error(`saw ${seen} of ${count}`);
 	};
@@ -229,11 +226,7 @@ async function busOverhead(): Promise<void> {
 		bus.subscribe('order.*', () => void seen++);
 		const forwarder = new Forwarder({url: sink.url, ...options, ...(dir === undefined ? {} : {spool: {dir}})});
 		bus.use(forwarder);
-		for (let index = 0; index < count; index++) {
-			bus.publishSync('order.created', {orderId: `o-${index}`, amount: 1234, currency: 'EUR', items: [{sku: 'sku-1', quantity: 2}]});
-			if (index % 1000 === 999) await bus.drain();
-		}
-		await bus.drain();
+		await publishOrders(bus, count);
 		await forwarder.flush({timeoutMs: 60_000});
 		await bus.close();
 		if (seen !== count || forwarder.metrics().sent !== count) throw new Error(`saw ${seen}, sent ${forwarder.metrics().sent} of ${count}`);
