@@ -168,7 +168,7 @@ export class Router<T extends Routable> {
 			if (carried) return carried;
 			// Not carried although it is not cached, so it was a miss at publish: the entries in front are for events
 			// that will never be dispatched in this order (refused after validation, or overtaken by priority).
-			if (carried === undefined && !this.#cache.has(topic)) this.#carried.skip();
+			if (carried === undefined && this.#cached(topic) === undefined) this.#carried.skip();
 		}
 		return this.#route(topic, true);
 	}
